@@ -1,0 +1,262 @@
+//! Imports a folder of content files, idempotently: an unchanged file changes
+//! nothing, an edited one updates its article, nothing is duplicated, and a
+//! malformed file is reported (path + field) without stopping the others.
+
+use super::{front_matter, markdown, ContentError};
+use crate::{articles::store, db::Db};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Bump when the rendering of bodies changes, so every article is re-rendered.
+const RENDERER_VERSION: &str = "3";
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub failed: Vec<ImportFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportFailure {
+    pub path: PathBuf,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.path.display(), self.field, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Imports every `*.md` file in `dir` (sorted by name). `public_dir` is where
+/// images referenced by the articles must exist.
+pub async fn import_dir(db: &Db, dir: &Path, public_dir: &Path) -> std::io::Result<ImportReport> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    files.sort();
+    let mut report = ImportReport::default();
+    for path in files {
+        match import_file(db, &path, public_dir).await {
+            Ok(Outcome::Created) => report.created += 1,
+            Ok(Outcome::Updated) => report.updated += 1,
+            Ok(Outcome::Unchanged) => report.unchanged += 1,
+            Err(err) => {
+                tracing::warn!(path = %path.display(), field = %err.field, "content file skipped: {}", err.message);
+                report.failed.push(ImportFailure { path, field: err.field, message: err.message });
+            }
+        }
+    }
+    Ok(report)
+}
+
+pub async fn import_file(db: &Db, path: &Path, public_dir: &Path) -> Result<Outcome, ContentError> {
+    let bytes = std::fs::read(path).map_err(|e| ContentError::new("file", format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| ContentError::new("file", "is not valid UTF-8"))?;
+    import_text(db, &text, Some(path), public_dir).await
+}
+
+pub async fn import_text(
+    db: &Db,
+    text: &str,
+    path: Option<&Path>,
+    public_dir: &Path,
+) -> Result<Outcome, ContentError> {
+    let source = front_matter::parse(text)?;
+    if let Some(stem) = path.and_then(|p| p.file_stem()).and_then(|s| s.to_str()) {
+        if stem != source.slug.as_str() {
+            return Err(ContentError::new("slug", format!("{:?} must match the file name {stem:?}", source.slug.as_str())));
+        }
+    }
+    let hash = hex::encode(Sha256::new().chain_update(RENDERER_VERSION).chain_update(text).finalize());
+    if store::source_hash(db, &source.slug).await.map_err(db_error)?.as_deref() == Some(hash.as_str()) {
+        return Ok(Outcome::Unchanged);
+    }
+    if image_size(public_dir, &source.lead_image.src).is_none() {
+        return Err(ContentError::new("lead_image.src", format!("{} was not found under {}", source.lead_image.src, public_dir.display())));
+    }
+    let sizes = |src: &str| image_size(public_dir, src);
+    let body = markdown::render(&source.body, &sizes)?;
+    let created = store::upsert_article(db, &source, &body, &hash).await.map_err(db_error)?;
+    Ok(if created { Outcome::Created } else { Outcome::Updated })
+}
+
+fn db_error(err: sqlx::Error) -> ContentError {
+    tracing::error!(error = %err, "database error during import");
+    ContentError::new("database", "could not store the article")
+}
+
+/// The pixel size of a local image: SVG `width`/`height` attributes or a PNG header.
+pub fn image_size(public_dir: &Path, src: &str) -> Option<(u32, u32)> {
+    let rel = src.strip_prefix('/')?;
+    if rel.contains("..") {
+        return None;
+    }
+    let path = public_dir.join(rel);
+    let bytes = std::fs::read(&path).ok()?;
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 {
+        let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
+        let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
+        return Some((w, h));
+    }
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| -> Option<u32> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        value.trim_end_matches("px").parse::<f32>().ok().map(|v| v.round() as u32)
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = r#"+++
+slug = "first-look"
+headline = "First Look"
+author = "Mina Park"
+published = "2026-11-01T08:00:00Z"
+tags = ["k-drama", "casting"]
+summary = "A first look at the cast."
+
+[lead_image]
+src = "/images/lead.svg"
+alt = "The cast on stage"
+width = 1200
+height = 675
++++
+The cast gathered for the first script reading.
+
+![The director](/images/inline.svg "Director at work")
+
+@[youtube](abcdefghijk "Teaser")
+"#;
+
+    struct Fixture {
+        db: Db,
+        root: tempfile_dir::Dir,
+    }
+
+    mod tempfile_dir {
+        pub struct Dir(pub std::path::PathBuf);
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    async fn fixture() -> Fixture {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "spotlight-import-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("public/images")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675" viewBox="0 0 1200 675"></svg>"#;
+        std::fs::write(root.join("public/images/lead.svg"), svg).unwrap();
+        std::fs::write(root.join("public/images/inline.svg"), svg.replace("1200", "640").replace("675", "360")).unwrap();
+        let db = crate::db::connect(&format!("sqlite://{}", root.join("test.db").display())).await.unwrap();
+        Fixture { db, root: tempfile_dir::Dir(root) }
+    }
+
+    impl Fixture {
+        fn write(&self, name: &str, text: &str) {
+            std::fs::write(self.root.0.join("content").join(name), text).unwrap();
+        }
+        async fn import(&self) -> ImportReport {
+            import_dir(&self.db, &self.root.0.join("content"), &self.root.0.join("public")).await.unwrap()
+        }
+        async fn count(&self, table: &str) -> i64 {
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db).await.unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn import_is_idempotent_and_picks_up_edits() {
+        let f = fixture().await;
+        f.write("first-look.md", ARTICLE);
+        let first = f.import().await;
+        assert_eq!((first.created, first.updated, first.unchanged), (1, 0, 0), "{first:?}");
+        let again = f.import().await;
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1));
+        assert_eq!(f.count("articles").await, 1);
+        assert_eq!(f.count("article_tags").await, 2);
+        assert_eq!(f.count("article_media").await, 1);
+
+        f.write("first-look.md", &ARTICLE.replace("First Look\"", "First Look, Updated\"").replace("\"casting\"", "\"interview\""));
+        let edited = f.import().await;
+        assert_eq!((edited.created, edited.updated), (0, 1));
+        let headline: String = sqlx::query_scalar("SELECT headline FROM articles").fetch_one(&f.db).await.unwrap();
+        assert_eq!(headline, "First Look, Updated");
+        assert_eq!(f.count("articles").await, 1);
+        assert_eq!(f.count("article_tags").await, 2, "tags replaced, not added");
+    }
+
+    #[tokio::test]
+    async fn malformed_file_is_reported_and_others_still_import() {
+        let f = fixture().await;
+        f.write("first-look.md", ARTICLE);
+        f.write("broken.md", &ARTICLE.replace("slug = \"first-look\"", "slug = \"broken\"").replace("published = \"2026-11-01T08:00:00Z\"", "published = \"soon\""));
+        f.write("no-alt.md", &ARTICLE.replace("slug = \"first-look\"", "slug = \"no-alt\"").replace("![The director]", "![]"));
+        f.write("wrong-name.md", ARTICLE);
+        let report = f.import().await;
+        assert_eq!(report.created, 1);
+        let failed: Vec<(String, String)> = report
+            .failed
+            .iter()
+            .map(|x| (x.path.file_name().unwrap().to_string_lossy().into_owned(), x.field.clone()))
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                ("broken.md".to_owned(), "published".to_owned()),
+                ("no-alt.md".to_owned(), "body (image)".to_owned()),
+                ("wrong-name.md".to_owned(), "slug".to_owned()),
+            ]
+        );
+        assert_eq!(f.count("articles").await, 1);
+    }
+
+    #[tokio::test]
+    async fn missing_lead_image_names_the_field() {
+        let f = fixture().await;
+        f.write("first-look.md", &ARTICLE.replace("/images/lead.svg", "/images/nope.svg"));
+        let report = f.import().await;
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.failed[0].field, "lead_image.src");
+    }
+
+    #[test]
+    fn reads_svg_and_png_sizes() {
+        let dir = std::env::temp_dir().join(format!("spotlight-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.svg"), "<?xml version=\"1.0\"?>\n<svg width=\"320px\" height=\"180\" xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&640u32.to_be_bytes());
+        png.extend_from_slice(&480u32.to_be_bytes());
+        std::fs::write(dir.join("b.png"), png).unwrap();
+        assert_eq!(image_size(&dir, "/a.svg"), Some((320, 180)));
+        assert_eq!(image_size(&dir, "/b.png"), Some((640, 480)));
+        assert_eq!(image_size(&dir, "/../etc/passwd"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

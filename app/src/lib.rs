@@ -1,0 +1,24 @@
+//! Everything the server and the browser share: routes, pages, components, the
+//! data types that cross the wire and the server functions. Server-only code
+//! (database, services, content import) sits behind the `ssr` feature.
+
+#![recursion_limit = "256"]
+
+pub mod articles;
+pub mod components;
+pub mod enhance;
+pub mod errors;
+pub mod pages;
+pub mod routes;
+
+#[cfg(feature = "ssr")]
+pub mod content;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use routes::{shell, App};
+
+/// The site's name, shown in the header, titles and feeds.
+pub const SITE_NAME: &str = "Spotlight";

@@ -1,0 +1,95 @@
+use crate::{
+    articles::{get_article, tag_label, Article},
+    components::{error_panel::ErrorPanel, page_meta::PageMeta},
+    errors::AppError,
+    pages::not_found::NotFound,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let article = Resource::new(slug, get_article);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the article…"</p> }>
+            {move || Suspend::new(async move {
+                match article.await {
+                    Ok(article) => view! { <ArticleView article /> }.into_any(),
+                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ArticleView(article: Article) -> impl IntoView {
+    let Article { card, updated, body_html, promo, url, .. } = article;
+    let image = card.image;
+    view! {
+        <PageMeta title=card.headline.clone() description=card.summary.clone() canonical=url />
+        <article class="article">
+            <header class="article__header">
+                <ul class="article__tags" aria-label="Tags">
+                    {card
+                        .tags
+                        .iter()
+                        .map(|tag| {
+                            view! {
+                                <li>
+                                    <a href=format!("/tags/{tag}")>{tag_label(tag)}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <h1 class="article__headline">{card.headline}</h1>
+                <p class="article__standfirst">{card.summary}</p>
+                <p class="article__byline">
+                    "By " <span class="article__author">{card.author}</span> " · "
+                    <time datetime=card.published.iso>{card.published.display}</time>
+                    {updated
+                        .map(|u| {
+                            view! {
+                                " · Updated "
+                                <time datetime=u.iso>{u.display}</time>
+                            }
+                        })}
+                </p>
+            </header>
+            <figure class="article__lead">
+                <img
+                    src=image.src
+                    alt=image.alt
+                    width=image.width
+                    height=image.height
+                    fetchpriority="high"
+                    decoding="async"
+                />
+                <figcaption>
+                    {image.caption}
+                    {(!image.credit.is_empty())
+                        .then(|| view! { <span class="credit">{image.credit}</span> })}
+                </figcaption>
+            </figure>
+            <div class="article__body" inner_html=body_html></div>
+            {promo
+                .map(|p| {
+                    view! {
+                        <aside class="promo" aria-label="Watch next">
+                            <p>
+                                "Also check out " <strong>{p.person}</strong> " in "
+                                <em>{p.show}</em> ": "
+                                <a class="button" href=p.link rel="noopener">
+                                    "Watch Now"
+                                </a>
+                            </p>
+                        </aside>
+                    }
+                })}
+        </article>
+    }
+}

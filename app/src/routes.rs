@@ -1,0 +1,57 @@
+//! The HTML shell and the route table.
+
+use crate::{
+    components::{footer::SiteFooter, header::SiteHeader},
+    pages::{article::ArticlePage, home::HomePage, not_found::NotFound, tag::TagPage},
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" content="#c2185b" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="alternate" type="application/atom+xml" title="Spotlight" href="/feed.xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader />
+            <main id="main" class="site-main">
+                // Async: the whole page (and its status code) is ready before the first byte,
+                // so readers without JavaScript and search engines get complete HTML.
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async />
+                    <Route path=path!("/tags/:tag") view=TagPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

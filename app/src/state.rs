@@ -1,0 +1,49 @@
+//! Shared server state, handed to server functions through Leptos context and
+//! to the JSON API through axum's `State`.
+
+use crate::{db::Db, errors::AppError};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub site: Arc<Site>,
+    pub leptos_options: LeptosOptions,
+}
+
+/// Facts about the public site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Public base URL without a trailing slash, e.g. `https://spotlight.example`.
+    pub url: String,
+}
+
+impl Site {
+    pub fn new(url: &str) -> Self {
+        Self { url: url.trim_end_matches('/').to_owned() }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.url.starts_with("https://")
+    }
+
+    /// The absolute URL of a site path (`/articles/x` -> `https://…/articles/x`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function or a server-rendered page.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

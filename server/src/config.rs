@@ -1,0 +1,70 @@
+//! Configuration from environment variables, each with a default.
+//!
+//! | variable | default |
+//! |---|---|
+//! | `LEPTOS_SITE_ADDR` | `127.0.0.1:3000` |
+//! | `DATABASE_URL` | `sqlite://data/spotlight.db` |
+//! | `SITE_URL` | `http://{LEPTOS_SITE_ADDR}` |
+//! | `CONTENT_DIR` | `content` (imported at start when it exists; empty = off) |
+//! | `PUBLIC_DIR` | `public` (where article images are checked at import) |
+//! | `LEPTOS_SITE_ROOT` | `target/site` (static files and the client bundle) |
+
+use leptos::config::LeptosOptions;
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    /// `None`: derived from the bound address (tests bind port 0).
+    pub site_url: Option<String>,
+    pub content_dir: Option<PathBuf>,
+    pub public_dir: PathBuf,
+    pub leptos: LeptosOptions,
+}
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
+            .parse()
+            .map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR is not host:port: {e}"))?;
+        let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
+        if let Some(url) = &site_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "SITE_URL must start with http:// or https://, got {url:?}"
+            );
+        }
+        let content = var("CONTENT_DIR", "content");
+        let site_root = var("LEPTOS_SITE_ROOT", "target/site");
+        let output_name = var("LEPTOS_OUTPUT_NAME", "spotlight");
+        let env = var("LEPTOS_ENV", "PROD");
+        // cargo-leptos writes the hash file next to the binary when hash-files is on.
+        let hash_file_present = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|d| d.join("hash.txt").exists()))
+            .unwrap_or(false);
+        let hash_files = var("LEPTOS_HASH_FILES", if hash_file_present { "true" } else { "false" }) == "true";
+        let leptos = LeptosOptions::builder()
+            .output_name(output_name)
+            .site_root(site_root)
+            .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+            .site_addr(addr)
+            .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+            .env(if env.eq_ignore_ascii_case("dev") { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
+            .hash_files(hash_files)
+            .build();
+        Ok(Self {
+            addr,
+            database_url: var("DATABASE_URL", "sqlite://data/spotlight.db"),
+            site_url,
+            content_dir: (!content.is_empty()).then(|| PathBuf::from(content)),
+            public_dir: PathBuf::from(var("PUBLIC_DIR", "public")),
+            leptos,
+        })
+    }
+}

@@ -1,0 +1,11 @@
+//! The Spotlight web server: configuration, start-up, HTTP middleware, the
+//! JSON API, feeds and the command line. Pages and services live in `app`.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod feeds;
+pub mod health;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,129 @@
+//! The HTTP layers every request passes through, outermost first: request id,
+//! tracing span, compression, security and cache headers, the Origin check,
+//! and a body size limit.
+
+use app::state::AppState;
+use axum::{
+    body::Body,
+    extract::{MatchedPath, Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::{from_fn, from_fn_with_state, Next},
+    response::{IntoResponse, Response},
+    Router,
+};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+/// Largest request body accepted (comments are at most 5,000 characters).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+        let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+        let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!(
+            "request",
+            method = %req.method(),
+            route = route.as_deref().unwrap_or(req.uri().path()),
+            request_id = %request_id,
+        )
+    });
+    // `layer` wraps what was added before it: the last one here runs first.
+    router
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(from_fn_with_state(state, origin_check))
+        .layer(from_fn(headers))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(trace)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Security headers on everything; long cache lifetimes on static files.
+async fn headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let ok = res.status() == StatusCode::OK;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if ok && !h.contains_key(header::CACHE_CONTROL) {
+        if let Some(value) = cache_policy(&path) {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        }
+    }
+    res
+}
+
+/// Static files: the client bundle is content-hashed when `hash-files` is on,
+/// so it can be cached for a year; images and media for a week.
+pub fn cache_policy(path: &str) -> Option<&'static str> {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    if path.starts_with("/pkg/") {
+        // spotlight.<hash>.js has two dots; the unhashed dev bundle has one.
+        Some(if file.matches('.').count() >= 2 { "public, max-age=31536000, immutable" } else { "public, max-age=300" })
+    } else if path.starts_with("/images/") || path.starts_with("/media/") || path.starts_with("/favicon") {
+        Some("public, max-age=604800, stale-while-revalidate=86400")
+    } else {
+        None
+    }
+}
+
+/// Refuses a state-changing request whose Origin (or Referer, when there is no
+/// Origin) is not the site's own. Requests without either (curl, server-side
+/// clients) carry no ambient browser credentials worth forging and pass.
+async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let claimed = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("null").to_owned())
+        .or_else(|| headers.get(header::REFERER).map(|v| origin_of(v.to_str().unwrap_or(""))));
+    match claimed {
+        Some(origin) if origin != origin_of(&state.site.url) => {
+            tracing::warn!(%origin, "cross-origin state change refused");
+            crate::api::ApiError(app::errors::AppError::Forbidden(
+                "This request came from another site and was refused.".into(),
+            ))
+            .into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// `https://host:port/path?q` -> `https://host:port`.
+pub fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+        }
+        None => "null".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_of_strips_path_and_query() {
+        assert_eq!(origin_of("https://Spotlight.example:8443/a/b?c#d"), "https://spotlight.example:8443");
+        assert_eq!(origin_of("garbage"), "null");
+    }
+
+    #[test]
+    fn hashed_bundle_is_immutable_and_unhashed_is_short() {
+        assert_eq!(cache_policy("/pkg/spotlight.abc123.wasm"), Some("public, max-age=31536000, immutable"));
+        assert_eq!(cache_policy("/pkg/spotlight.wasm"), Some("public, max-age=300"));
+        assert!(cache_policy("/images/a.svg").unwrap().contains("604800"));
+        assert_eq!(cache_policy("/articles/x"), None);
+    }
+}

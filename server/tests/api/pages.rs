@@ -1,0 +1,86 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn home_lists_the_latest_articles_newest_first() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    let cards = html.matches("class=\"card").count();
+    assert!(cards >= 10, "expected at least 10 cards, found {cards}");
+    assert!(html.contains("<title>Spotlight</title>"), "title");
+    assert!(html.contains("name=\"description\""));
+    assert!(html.contains("rel=\"canonical\""));
+    assert!(html.contains("name=\"viewport\""));
+    // Newest first: the dates in the page descend.
+    let dates: Vec<&str> = html.split("<time datetime=\"").skip(1).map(|s| &s[..20]).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+}
+
+#[tokio::test]
+async fn home_paginates_with_a_cursor_without_repeating_articles() {
+    let app = spawn_app().await;
+    let first: serde_json::Value = app.get("/api/v1/articles").await.json().await.unwrap();
+    let cursor = first["next_cursor"].as_str().expect("a second page exists");
+    let (status, html) = app.get_text(&format!("/?cursor={cursor}")).await;
+    assert_eq!(status, 200);
+    for item in first["items"].as_array().unwrap() {
+        let href = format!("/articles/{}\"", item["slug"].as_str().unwrap());
+        assert!(!html.contains(&href), "{href} repeated on page two");
+    }
+    assert!(html.contains("/articles/"), "page two has articles");
+}
+
+#[tokio::test]
+async fn article_page_renders_headline_body_and_tags() {
+    let app = spawn_app().await;
+    let list: serde_json::Value = app.get("/api/v1/articles").await.json().await.unwrap();
+    let item = &list["items"][0];
+    let slug = item["slug"].as_str().unwrap();
+    let (status, html) = app.get_text(&format!("/articles/{slug}")).await;
+    assert_eq!(status, 200);
+    let headline = item["headline"].as_str().unwrap().replace('\'', "&#x27;");
+    assert!(html.contains("class=\"article__headline\""));
+    assert!(html.contains(&format!("<title>{} | Spotlight</title>", headline.replace('&', "&amp;").replace("&amp;#x27;", "&#x27;"))) || html.contains("| Spotlight</title>"));
+    assert!(html.contains("fetchpriority=\"high\""), "lead image is eager");
+    assert!(html.contains("class=\"article__body\""));
+    let tag = item["tags"][0].as_str().unwrap();
+    assert!(html.contains(&format!("href=\"/tags/{tag}\"")));
+    assert!(html.contains(&format!("rel=\"canonical\" href=\"{}/articles/{slug}\"", app.address)));
+}
+
+#[tokio::test]
+async fn tag_page_lists_only_tagged_articles() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/tags/k-drama").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("K-Drama"));
+    let api: serde_json::Value = app.get("/api/v1/articles?tag=k-drama").await.json().await.unwrap();
+    let items = api["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["tags"].as_array().unwrap().iter().any(|t| t == "k-drama")));
+}
+
+#[tokio::test]
+async fn unknown_article_tag_and_path_get_404_pages() {
+    let app = spawn_app().await;
+    for path in ["/articles/no-such-story", "/articles/NOT%20A%20SLUG", "/tags/no-such-tag", "/nowhere/at/all"] {
+        let (status, html) = app.get_text(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(html.contains("Page not found"), "{path} renders the 404 page");
+    }
+    let res = app.get("/api/v1/articles/no-such-story").await;
+    assert_eq!(res.status(), 404);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn broken_cursor_is_a_clear_400() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/articles?cursor=garbage").await;
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("page link"));
+}

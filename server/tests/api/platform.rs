@@ -1,0 +1,82 @@
+use crate::helpers::{spawn_app, workspace};
+
+#[tokio::test]
+async fn healthz_is_ok_with_a_database_and_503_without() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    app.state.db.close().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 503);
+}
+
+#[tokio::test]
+async fn reimport_changes_nothing() {
+    let app = spawn_app().await;
+    let articles = app.count("articles").await;
+    let tags = app.count("article_tags").await;
+    assert!(articles >= 12, "demo content imported at start: {articles}");
+    let report = app::content::import_dir(&app.state.db, &workspace().join("content"), &app.config.public_dir)
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.updated, report.failed.len()), (0, 0, 0), "{report:?}");
+    assert_eq!(report.unchanged as i64, articles);
+    assert_eq!(app.count("articles").await, articles);
+    assert_eq!(app.count("article_tags").await, tags);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_client_accepts_it() {
+    let app = spawn_app().await;
+    for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let res = app.client.get(app.url("/")).header("accept-encoding", accept).send().await.unwrap();
+        assert_eq!(res.headers().get("content-encoding").unwrap(), expected);
+    }
+}
+
+#[tokio::test]
+async fn static_images_are_cached_long_and_requests_carry_an_id() {
+    let app = spawn_app().await;
+    let res = app.get("/images/video-poster.svg").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("max-age=604800"));
+    assert!(res.headers().contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn cross_origin_post_is_refused() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/articles"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden");
+}
+
+#[tokio::test]
+async fn feed_sitemap_and_robots_are_served() {
+    let app = spawn_app().await;
+    let (status, feed) = app.get_text("/feed.xml").await;
+    assert_eq!(status, 200);
+    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(feed.matches("<entry>").count() >= 12);
+    let (status, sitemap) = app.get_text("/sitemap.xml").await;
+    assert_eq!(status, 200);
+    assert!(sitemap.matches("<loc>").count() >= 13);
+    let (status, robots) = app.get_text("/robots.txt").await;
+    assert_eq!(status, 200);
+    assert!(robots.contains("Sitemap: "));
+}
+
+#[tokio::test]
+async fn openapi_document_is_json() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/articles/{slug}"].is_object());
+}
