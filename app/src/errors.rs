@@ -20,6 +20,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A unique value (username, email) already in use; `field` names it.
+    #[error("{message}")]
+    Taken { field: String, message: String },
     /// Input that is well-formed but breaks a rule; `field` names the input at fault.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -42,7 +45,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::Taken { .. } => 409,
             Self::PayloadTooLarge(_) => 413,
             Self::Invalid { .. } => 422,
             Self::TooManyRequests { .. } => 429,
@@ -56,7 +59,7 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict(_) | Self::Taken { .. } => "conflict",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
@@ -67,7 +70,7 @@ impl AppError {
     /// The input field at fault, for forms that show errors next to the field.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Invalid { field, .. } => Some(field),
+            Self::Invalid { field, .. } | Self::Taken { field, .. } => Some(field),
             _ => None,
         }
     }

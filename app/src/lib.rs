@@ -5,10 +5,12 @@
 #![recursion_limit = "256"]
 
 pub mod articles;
+pub mod auth;
 pub mod components;
 pub mod enhance;
 pub mod errors;
 pub mod pages;
+pub mod reactions;
 pub mod routes;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +18,11 @@ pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use routes::{shell, App};
 

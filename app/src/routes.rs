@@ -1,8 +1,15 @@
 //! The HTML shell and the route table.
 
 use crate::{
-    components::{footer::SiteFooter, header::SiteHeader},
-    pages::{article::ArticlePage, home::HomePage, not_found::NotFound, tag::TagPage},
+    auth::whoami,
+    components::{
+        footer::SiteFooter,
+        header::{SiteHeader, UserResource},
+    },
+    pages::{
+        article::ArticlePage, home::HomePage, login::LoginPage, not_found::NotFound, profile::ProfilePage,
+        signup::SignupPage, tag::TagPage,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
@@ -38,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(UserResource(Resource::new(|| (), |_| whoami())));
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -49,6 +57,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async />
                     <Route path=path!("/tags/:tag") view=TagPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -1,7 +1,7 @@
 //! Shared server state, handed to server functions through Leptos context and
 //! to the JSON API through axum's `State`.
 
-use crate::{db::Db, errors::AppError};
+use crate::{db::Db, errors::AppError, live::Hub, throttle::Limits};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -9,6 +9,11 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: Db,
     pub site: Arc<Site>,
+    pub limits: Arc<Limits>,
+    /// Live events of every article, fanned out to this process's subscribers.
+    pub hub: Hub,
+    /// Signs guest cookies; kept in the database so restarts keep guests.
+    pub secret: Arc<Vec<u8>>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -41,6 +46,13 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 /// The state inside a server function or a server-rendered page.
+impl AppState {
+    pub async fn new(db: Db, site: Site, limits: Limits, leptos_options: LeptosOptions) -> Result<Self, sqlx::Error> {
+        let secret = crate::reactions::guest::load_or_create_secret(&db).await?;
+        Ok(Self { db, site: Arc::new(site), limits: Arc::new(limits), hub: Hub::default(), secret: Arc::new(secret), leptos_options })
+    }
+}
+
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");

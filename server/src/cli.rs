@@ -1,6 +1,7 @@
 //! Maintenance commands.
 
 use crate::config::Config;
+use app::auth::Role;
 use std::path::Path;
 
 /// `server import <dir>`: prints what changed and every file that failed.
@@ -19,5 +20,52 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
         eprintln!("  {failure}");
     }
     anyhow::ensure!(report.failed.is_empty(), "{} file(s) could not be imported", report.failed.len());
+    Ok(())
+}
+
+async fn state(config: &Config) -> anyhow::Result<app::state::AppState> {
+    let db = app::db::connect(&config.database_url).await?;
+    let site = app::state::Site::new(config.site_url.as_deref().unwrap_or("http://127.0.0.1:3000"));
+    Ok(app::state::AppState::new(db, site, config.limits.clone(), config.leptos.clone()).await?)
+}
+
+fn role(name: &str) -> anyhow::Result<Role> {
+    Role::parse(name).ok_or_else(|| anyhow::anyhow!("unknown role {name:?}: use reader, moderator or admin"))
+}
+
+/// The password from a prompt on a terminal, else the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+/// `server user create <name> --role admin`.
+pub async fn create_user(config: &Config, username: &str, role_name: &str, email: Option<&str>) -> anyhow::Result<()> {
+    let role = role(role_name)?;
+    let password = read_password()?;
+    let state = state(config).await?;
+    let email = email.map(str::to_owned).unwrap_or_else(|| format!("{}@users.invalid", username.to_lowercase()));
+    let id = app::auth::service::create_user(&state, username, &email, &password, role)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("created {username} (id {id}) as {}", role.as_str());
+    Ok(())
+}
+
+/// `server user set-role <name> <role>`.
+pub async fn set_role(config: &Config, username: &str, role_name: &str) -> anyhow::Result<()> {
+    let role = role(role_name)?;
+    let state = state(config).await?;
+    app::auth::service::set_role(&state, username, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{username} is now {}", role.as_str());
     Ok(())
 }

@@ -21,6 +21,7 @@ pub struct Config {
     pub content_dir: Option<PathBuf>,
     pub public_dir: PathBuf,
     pub leptos: LeptosOptions,
+    pub limits: app::throttle::Limits,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -65,6 +66,18 @@ impl Config {
             content_dir: (!content.is_empty()).then(|| PathBuf::from(content)),
             public_dir: PathBuf::from(var("PUBLIC_DIR", "public")),
             leptos,
+            limits: limits_from_env(),
         })
     }
+}
+
+/// `LIMIT_SIGNUPS_PER_HOUR`, `LIMIT_COMMENTS_PER_MINUTE`, `LIMIT_REACTIONS_PER_MINUTE`
+/// override the defaults (browser tests sign up many readers from one address).
+fn limits_from_env() -> app::throttle::Limits {
+    let mut limits = app::throttle::Limits::default();
+    let read = |name: &str, default: i64| var(name, &default.to_string()).parse().unwrap_or(default);
+    limits.signups_per_ip.max = read("LIMIT_SIGNUPS_PER_HOUR", limits.signups_per_ip.max);
+    limits.comments_per_user.max = read("LIMIT_COMMENTS_PER_MINUTE", limits.comments_per_user.max);
+    limits.reactions_per_ip.max = read("LIMIT_REACTIONS_PER_MINUTE", limits.reactions_per_ip.max);
+    limits
 }

@@ -15,6 +15,24 @@ enum Command {
     Serve,
     /// Import Markdown articles from a folder into the database.
     Import { dir: std::path::PathBuf },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from stdin or prompted for, never from argv.
+    Create {
+        username: String,
+        #[arg(long, default_value = "reader")]
+        role: String,
+        /// Defaults to <username>@users.invalid.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Give an account another role: reader, moderator or admin.
+    SetRole { username: String, role: String },
 }
 
 #[tokio::main]
@@ -24,6 +42,10 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => Application::build(config).await?.run_until_stopped().await?,
         Command::Import { dir } => cli::import(&config, &dir).await?,
+        Command::User(UserCommand::Create { username, role, email }) => {
+            cli::create_user(&config, &username, &role, email.as_deref()).await?
+        }
+        Command::User(UserCommand::SetRole { username, role }) => cli::set_role(&config, &username, &role).await?,
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use app::{shell, state::{AppState, Site}, App};
 use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub struct Application {
@@ -33,7 +33,7 @@ impl Application {
         let site_url = config.site_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let mut leptos_options = config.leptos.clone();
         leptos_options.site_addr = local;
-        let state = AppState { db, site: Arc::new(Site::new(&site_url)), leptos_options };
+        let state = AppState::new(db, Site::new(&site_url), config.limits.clone(), leptos_options).await?;
         let router = router(state.clone());
         Ok(Self { listener, router, state })
     }

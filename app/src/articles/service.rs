@@ -87,3 +87,10 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
     let url = site.absolute(&format!("/articles/{}", slug.as_str()));
     Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url })
 }
+
+/// The id of the article at `slug`, or a reader-facing 404.
+pub async fn id_of(db: &Db, slug: &str) -> Result<i64, AppError> {
+    let not_found = || AppError::NotFound("We could not find that article.".into());
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    store::id_by_slug(db, &slug).await?.ok_or_else(not_found)
+}

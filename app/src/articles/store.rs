@@ -203,3 +203,7 @@ pub async fn upsert_article(
     tx.commit().await?;
     Ok(existed.is_none())
 }
+
+pub async fn id_by_slug(db: &Db, slug: &Slug) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug.as_str()).fetch_optional(db).await
+}

@@ -1,4 +1,7 @@
+use crate::auth::{CurrentUser, Logout};
+use crate::errors::AppError;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// The sections in the header, by tag.
 pub const SECTIONS: &[(&str, &str)] = &[
@@ -7,6 +10,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("variety", "Variety"),
     ("behind-the-scenes", "Behind the Scenes"),
 ];
+
+/// Who is reading, loaded once per page for the header and the comment box.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -17,6 +24,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-logo__mark" aria-hidden="true">"★"</span>
                     "Spotlight"
                 </a>
+                <Account />
                 <nav class="site-nav" aria-label="Sections">
                     <ul>
                         {SECTIONS
@@ -33,5 +41,56 @@ pub fn SiteHeader() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+#[component]
+fn Account() -> impl IntoView {
+    let user = expect_context::<UserResource>().0;
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/");
+        }
+    });
+    view! {
+        <div class="site-account">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => {
+                            view! {
+                                <a class="site-account__name" href=format!("/u/{}", user.username)>
+                                    {user.username.clone()}
+                                </a>
+                                <ActionForm action=logout>
+                                    <button type="submit" class="ghost">
+                                        "Log out"
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            let here = location.pathname.get_untracked();
+                            let next = if here.starts_with("/login") || here.starts_with("/signup") {
+                                "/".to_owned()
+                            } else {
+                                here
+                            };
+                            let next = crate::auth::urlencode(&next);
+                            view! {
+                                <a href=format!("/login?next={next}")>"Log in"</a>
+                                <a class="button" href=format!("/signup?next={next}")>
+                                    "Sign up"
+                                </a>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }

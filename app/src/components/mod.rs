@@ -3,5 +3,8 @@
 pub mod article_card;
 pub mod error_panel;
 pub mod footer;
+pub mod form_error;
 pub mod header;
+pub mod join_prompt;
 pub mod page_meta;
+pub mod text_field;

@@ -1,6 +1,6 @@
 use crate::{
     articles::{get_article, tag_label, Article},
-    components::{error_panel::ErrorPanel, page_meta::PageMeta},
+    components::{error_panel::ErrorPanel, join_prompt::JoinPrompt, page_meta::PageMeta},
     errors::AppError,
     pages::not_found::NotFound,
 };
@@ -28,7 +28,7 @@ pub fn ArticlePage() -> impl IntoView {
 #[component]
 fn ArticleView(article: Article) -> impl IntoView {
     let Article { card, updated, body_html, promo, url, .. } = article;
-    let image = card.image;
+    let image = card.image.clone();
     view! {
         <PageMeta title=card.headline.clone() description=card.summary.clone() canonical=url />
         <article class="article">
@@ -90,6 +90,10 @@ fn ArticleView(article: Article) -> impl IntoView {
                         </aside>
                     }
                 })}
+            <section class="conversation" id="comments" aria-labelledby="comments-heading">
+                <h2 id="comments-heading">"Comments"</h2>
+                <JoinPrompt slug=card.slug.clone() />
+            </section>
         </article>
     }
 }

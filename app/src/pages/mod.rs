@@ -2,5 +2,8 @@
 
 pub mod article;
 pub mod home;
+pub mod login;
 pub mod not_found;
+pub mod profile;
+pub mod signup;
 pub mod tag;

@@ -2,6 +2,7 @@
 //! functions the pages use, and map `AppError` to a status and a JSON body.
 
 mod articles;
+pub mod auth;
 mod error;
 mod json;
 
@@ -9,13 +10,22 @@ pub use error::ApiError;
 pub use json::ApiJson;
 
 use app::state::AppState;
-use axum::{http::header, response::IntoResponse, routing::get, Router};
+use axum::{
+    http::header,
+    response::IntoResponse,
+    routing::{get, post},
+    Router,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/articles", get(articles::list))
         .route("/articles/{slug}", get(articles::show))
+        .route("/auth/signup", post(auth::signup))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
         .fallback(|| async { ApiError(app::errors::AppError::NotFound("There is no such API route.".into())) })
 }
 

@@ -1,0 +1,195 @@
+//! Account rules: sign-up, log-in (throttled), log-out, who is asking.
+
+use super::{
+    names::{Email, NewPassword, Username},
+    password, session, store, CurrentUser, Role,
+};
+use crate::{db::now, errors::AppError, state::AppState, throttle};
+
+/// Who is knocking: address (for rate limits), any current session (ended at
+/// log-in) and any guest id (whose reactions move to the account).
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip: String,
+    pub session: Option<String>,
+    pub guest: Option<String>,
+}
+
+impl Client {
+    pub fn from_headers(state: &AppState, headers: &http::HeaderMap, ip: String) -> Self {
+        Self {
+            ip,
+            session: session::token_from_headers(&state.site, headers),
+            guest: crate::reactions::guest::guest_id(state, headers),
+        }
+    }
+}
+
+async fn after_login(state: &AppState, user_id: i64, client: &Client) -> Result<String, AppError> {
+    if let Some(guest) = &client.guest {
+        crate::reactions::service::merge_guest(state, guest, user_id).await?;
+    }
+    start_session(state, user_id, client.session.as_deref()).await
+}
+
+/// A successful sign-up or log-in: the user and the `Set-Cookie` value.
+pub struct LoggedIn {
+    pub user: CurrentUser,
+    pub set_cookie: String,
+}
+
+fn current(id: i64, username: String, role: &str, banned_at: Option<i64>, created_at: i64) -> CurrentUser {
+    CurrentUser {
+        id,
+        username,
+        role: Role::parse(role).unwrap_or(Role::Reader),
+        banned: banned_at.is_some(),
+        joined: crate::articles::service::stamp(created_at),
+    }
+}
+
+async fn start_session(state: &AppState, user_id: i64, old_token: Option<&str>) -> Result<String, AppError> {
+    // A fresh id at every log-in: a session fixed before log-in is worthless after it.
+    if let Some(old) = old_token {
+        store::delete_session(&state.db, &session::token_hash(old)).await?;
+    }
+    let token = session::new_token();
+    let now = now();
+    store::insert_session(&state.db, &session::token_hash(&token), user_id, now, now + session::ABSOLUTE_LIFETIME_SECS).await?;
+    Ok(session::set_cookie(&state.site, &token))
+}
+
+pub struct SignupInput<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+}
+
+pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -> Result<LoggedIn, AppError> {
+    let ip = client.ip.as_str();
+    let limit = state.limits.signups_per_ip;
+    throttle::check(&state.db, limit, ip, "Too many accounts were created from your network.").await?;
+    let username = Username::parse(input.username)?;
+    let email = Email::parse(input.email)?;
+    let password = NewPassword::parse(input.password)?;
+    if store::username_taken(&state.db, &username.key()).await? {
+        return Err(AppError::Taken { field: "username".into(), message: "That username is taken. Please choose another.".into() });
+    }
+    if store::email_taken(&state.db, &email.key()).await? {
+        return Err(AppError::Taken { field: "email".into(), message: "An account with that email already exists. Try logging in instead.".into() });
+    }
+    let hash = password::hash(password.expose().to_owned()).await?;
+    let created_at = now();
+    let new = store::NewUser {
+        username: username.as_str(),
+        username_key: &username.key(),
+        email: email.as_str(),
+        email_key: &email.key(),
+        password_hash: &hash,
+        role: Role::Reader.as_str(),
+    };
+    let id = store::insert_user(&state.db, new, created_at)
+        .await?
+        .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
+    throttle::record(&state.db, limit, ip).await?;
+    tracing::info!(user_id = id, "account created");
+    let set_cookie = after_login(state, id, client).await?;
+    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), "reader", None, created_at), set_cookie })
+}
+
+pub async fn login(state: &AppState, login: &str, password: &str, client: &Client) -> Result<LoggedIn, AppError> {
+    let ip = client.ip.as_str();
+    let key = login.trim().to_lowercase();
+    if key.is_empty() || password.is_empty() {
+        let field = if key.is_empty() { "login" } else { "password" };
+        return Err(AppError::invalid(field, "Enter your username or email and your password."));
+    }
+    if key.len() > 254 || password.len() > 1024 {
+        return Err(AppError::Unauthorized);
+    }
+    let limits = &state.limits;
+    let message = "Too many failed log-in attempts.";
+    throttle::check(&state.db, limits.login_per_account, &key, message).await?;
+    throttle::check(&state.db, limits.login_per_ip, ip, message).await?;
+    let user = store::by_login(&state.db, &key).await?;
+    let ok = password::verify(password.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    match user {
+        Some(user) if ok => {
+            throttle::clear(&state.db, limits.login_per_account, &key).await?;
+            let set_cookie = after_login(state, user.id, client).await?;
+            Ok(LoggedIn { user: current(user.id, user.username, &user.role, user.banned_at, user.created_at), set_cookie })
+        }
+        _ => {
+            throttle::record(&state.db, limits.login_per_account, &key).await?;
+            throttle::record(&state.db, limits.login_per_ip, ip).await?;
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Ends the session on the server; returns the `Set-Cookie` value that clears it.
+pub async fn logout(state: &AppState, token: Option<&str>) -> Result<String, AppError> {
+    if let Some(token) = token {
+        store::delete_session(&state.db, &session::token_hash(token)).await?;
+    }
+    Ok(session::clear_cookie(&state.site))
+}
+
+/// The user behind a session token; expired and idle sessions are ended here.
+pub async fn user_for_token(state: &AppState, token: Option<&str>) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = token else { return Ok(None) };
+    let hash = session::token_hash(token);
+    let Some(row) = store::session(&state.db, &hash).await? else { return Ok(None) };
+    let now = now();
+    if now >= row.expires_at || now - row.last_seen_at >= session::IDLE_TIMEOUT_SECS {
+        store::delete_session(&state.db, &hash).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at >= session::TOUCH_EVERY_SECS {
+        store::touch_session(&state.db, &hash, now).await?;
+    }
+    Ok(Some(current(row.user_id, row.username, &row.role, row.banned_at, row.created_at)))
+}
+
+pub async fn require_user(state: &AppState, token: Option<&str>) -> Result<CurrentUser, AppError> {
+    user_for_token(state, token).await?.ok_or(AppError::Unauthorized)
+}
+
+/// A public profile.
+pub async fn profile(state: &AppState, username: &str) -> Result<super::Profile, AppError> {
+    let row = store::by_username(&state.db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no reader with that name.".into()))?;
+    Ok(super::Profile {
+        username: row.username,
+        role: Role::parse(&row.role).unwrap_or(Role::Reader),
+        joined: crate::articles::service::stamp(row.created_at),
+    })
+}
+
+/// `server user create`: an account with a role, from the command line.
+pub async fn create_user(state: &AppState, username: &str, email: &str, password: &str, role: Role) -> Result<i64, AppError> {
+    let username = Username::parse(username)?;
+    let email = Email::parse(email)?;
+    let password = NewPassword::parse(password)?;
+    let hash = password::hash(password.expose().to_owned()).await?;
+    let new = store::NewUser {
+        username: username.as_str(),
+        username_key: &username.key(),
+        email: email.as_str(),
+        email_key: &email.key(),
+        password_hash: &hash,
+        role: role.as_str(),
+    };
+    store::insert_user(&state.db, new, now())
+        .await?
+        .ok_or_else(|| AppError::Conflict("That username or email is already taken.".into()))
+}
+
+pub async fn set_role(state: &AppState, username: &str, role: Role) -> Result<(), AppError> {
+    if store::set_role(&state.db, username, role.as_str()).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!("There is no user named {username:?}.")))
+    }
+}

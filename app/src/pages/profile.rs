@@ -1,0 +1,40 @@
+use crate::{
+    auth::get_profile,
+    components::{error_panel::ErrorPanel, page_meta::PageMeta},
+    errors::AppError,
+    pages::not_found::NotFound,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let username = move || params.read().get("username").unwrap_or_default();
+    let profile = Resource::new(username, get_profile);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => {
+                        let role = match p.role {
+                            crate::auth::Role::Reader => None,
+                            other => Some(other.as_str()),
+                        };
+                        view! {
+                            <PageMeta title=p.username.clone() description=format!("{} on Spotlight", p.username) canonical="" />
+                            <section class="profile">
+                                <h1>{p.username.clone()}</h1>
+                                {role.map(|r| view! { <p class="profile__role">{r}</p> })}
+                                <p>"Joined " <time datetime=p.joined.iso>{p.joined.display}</time></p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,68 @@
+//! Reaction rules, shared by the widget's server functions and the JSON API.
+
+use super::{guest::Reader, store, Kind, Reactions};
+use crate::{articles, db::now, errors::AppError, live, state::AppState, throttle};
+
+fn payload(counts: &[(String, i64)]) -> String {
+    let r = Reactions::from_counts(counts, None);
+    let counts: serde_json::Map<String, serde_json::Value> = r.counts.iter().map(|(k, c)| (k.clone(), (*c).into())).collect();
+    serde_json::json!({ "counts": counts, "total": r.total }).to_string()
+}
+
+pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Result<Reactions, AppError> {
+    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let counts = store::counts(&state.db, article_id).await?;
+    let mine = match reader {
+        Some(r) => store::mine(&state.db, article_id, &r.key()).await?,
+        None => None,
+    };
+    Ok(Reactions::from_counts(&counts, mine))
+}
+
+async fn change(state: &AppState, slug: &str, reader: &Reader, pick: Option<Kind>, ip: &str) -> Result<Reactions, AppError> {
+    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let limit = state.limits.reactions_per_ip;
+    throttle::check(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
+    throttle::record(&state.db, limit, ip).await?;
+    let applied = store::apply(&state.db, article_id, &reader.key(), pick.map(|k| k.as_str()), now(), payload).await?;
+    if let Some(event) = applied.event {
+        state.hub.publish(event);
+    }
+    Ok(Reactions::from_counts(&applied.counts, applied.mine))
+}
+
+/// Pick (or switch to) `kind`.
+pub async fn set(state: &AppState, slug: &str, reader: &Reader, kind: &str, ip: &str) -> Result<Reactions, AppError> {
+    let kind = Kind::parse(kind)?;
+    change(state, slug, reader, Some(kind), ip).await
+}
+
+/// Take back the reader's pick.
+pub async fn remove(state: &AppState, slug: &str, reader: &Reader, ip: &str) -> Result<Reactions, AppError> {
+    change(state, slug, reader, None, ip).await
+}
+
+/// The form's button: pick `kind`, or take it back when it is already the pick.
+pub async fn toggle(state: &AppState, slug: &str, reader: &Reader, kind: &str, ip: &str) -> Result<Reactions, AppError> {
+    let kind = Kind::parse(kind)?;
+    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let mine = store::mine(&state.db, article_id, &reader.key()).await?;
+    let pick = if mine.as_deref() == Some(kind.as_str()) { None } else { Some(kind) };
+    change(state, slug, reader, pick, ip).await
+}
+
+pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<(), AppError> {
+    let guest = Reader::Guest(guest.to_owned()).key();
+    let user = Reader::User(user_id).key();
+    for article_id in store::merge(&state.db, &guest, &user).await? {
+        let mut tx = state.db.begin().await?;
+        let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
+            .bind(article_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let event = live::store::append(&mut tx, article_id, "reactions.updated", payload(&counts)).await?;
+        tx.commit().await?;
+        state.hub.publish(event);
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Reaction SQL. A pick and the counts change in one transaction.
+
+use crate::{db::Db, live::{self, LiveEvent}};
+
+pub async fn counts(db: &Db, article_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?").bind(article_id).fetch_all(db).await
+}
+
+pub async fn mine(db: &Db, article_id: i64, reader: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT kind FROM reactions WHERE article_id = ? AND reader = ?")
+        .bind(article_id)
+        .bind(reader)
+        .fetch_optional(db)
+        .await
+}
+
+pub struct Applied {
+    pub counts: Vec<(String, i64)>,
+    pub mine: Option<String>,
+    /// The live event, when the counts changed.
+    pub event: Option<LiveEvent>,
+}
+
+/// Sets (`Some`) or removes (`None`) a reader's pick and updates the counts.
+/// `payload` turns the new counts into the live event's JSON.
+pub async fn apply(
+    db: &Db,
+    article_id: i64,
+    reader: &str,
+    pick: Option<&str>,
+    now: i64,
+    payload: impl Fn(&[(String, i64)]) -> String,
+) -> Result<Applied, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // A write first, so the transaction holds the write lock from its first statement.
+    let old: Option<String> = sqlx::query_scalar("DELETE FROM reactions WHERE article_id = ? AND reader = ? RETURNING kind")
+        .bind(article_id)
+        .bind(reader)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(old) = &old {
+        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = ? AND kind = ?")
+            .bind(article_id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(kind) = pick {
+        sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES (?, ?, ?, ?)")
+            .bind(article_id)
+            .bind(reader)
+            .bind(kind)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO reaction_counts (article_id, kind, count) VALUES (?, ?, 1) \
+             ON CONFLICT (article_id, kind) DO UPDATE SET count = count + 1",
+        )
+        .bind(article_id)
+        .bind(kind)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
+        .bind(article_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let event = if old.as_deref() != pick {
+        Some(live::store::append(&mut tx, article_id, "reactions.updated", payload(&counts)).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(Applied { counts, mine: pick.map(str::to_owned), event })
+}
+
+/// Moves a guest's picks to an account. Where the account already picked on
+/// the same article, the account's pick stays and the guest's is dropped.
+/// Returns the articles whose counts changed.
+pub async fn merge(db: &Db, guest: &str, user: &str) -> Result<Vec<i64>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let dropped: Vec<(i64, String)> = sqlx::query_as(
+        "DELETE FROM reactions WHERE reader = ?1 AND article_id IN \
+         (SELECT article_id FROM reactions WHERE reader = ?2) RETURNING article_id, kind",
+    )
+    .bind(guest)
+    .bind(user)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (article_id, kind) in &dropped {
+        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = ? AND kind = ?")
+            .bind(article_id)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE reactions SET reader = ? WHERE reader = ?").bind(user).bind(guest).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(dropped.into_iter().map(|(a, _)| a).collect())
+}
