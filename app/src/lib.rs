@@ -9,6 +9,7 @@ pub mod auth;
 pub mod components;
 pub mod enhance;
 pub mod errors;
+pub mod live;
 pub mod pages;
 pub mod reactions;
 pub mod routes;
@@ -17,8 +18,6 @@ pub mod routes;
 pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod live;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

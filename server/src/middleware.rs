@@ -18,8 +18,11 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-/// Largest request body accepted (comments are at most 5,000 characters).
+/// Largest JSON or form body the API reads (comments are at most 5,000 characters);
+/// larger ones get a JSON 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Hard cap on any request body, server functions included.
+pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -34,7 +37,8 @@ pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
     });
     // `layer` wraps what was added before it: the last one here runs first.
     router
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
         .layer(from_fn_with_state(state, origin_check))
         .layer(from_fn(headers))
         .layer(CompressionLayer::new().br(true).gzip(true))

@@ -44,6 +44,8 @@ pub struct ArticleCard {
     pub published: Stamp,
     pub image: Image,
     pub tags: Vec<String>,
+    /// Leading reaction and total, shown on cards.
+    pub reactions: crate::reactions::ReactionSummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +73,8 @@ pub struct Article {
     pub videos: Vec<Video>,
     pub promo: Option<Promo>,
     pub url: String,
+    /// The newest live event id when the page was made: the stream resumes after it.
+    pub live_cursor: i64,
 }
 
 /// One page of a listing, newest first.

@@ -44,6 +44,7 @@ pub(crate) fn card(row: store::CardRow) -> ArticleCard {
             credit: row.lead_image_credit,
         },
         tags: row.tags.map(|t| t.split(',').map(str::to_owned).collect()).unwrap_or_default(),
+        reactions: crate::reactions::ReactionSummary { top: row.top_reaction, total: row.reaction_total },
     }
 }
 
@@ -85,7 +86,8 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
         .map(|(person, show, link)| Promo { person, show, link });
     let updated = (row.updated_at > row.card.published_at).then(|| stamp(row.updated_at));
     let url = site.absolute(&format!("/articles/{}", slug.as_str()));
-    Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url })
+    let live_cursor = crate::live::store::latest_id(db, row.card.id).await?;
+    Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url, live_cursor })
 }
 
 /// The id of the article at `slug`, or a reader-facing 404.

@@ -21,6 +21,8 @@ pub struct CardRow {
     pub lead_image_height: i64,
     pub published_at: i64,
     pub tags: Option<String>,
+    pub reaction_total: i64,
+    pub top_reaction: Option<String>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -35,7 +37,10 @@ const CARD_COLUMNS: &str = "a.id, a.slug, a.headline, a.summary, au.name AS auth
     a.lead_image_src, a.lead_image_alt, a.lead_image_caption, a.lead_image_credit, \
     a.lead_image_width, a.lead_image_height, a.published_at, \
     (SELECT group_concat(t.name, ',' ORDER BY at.position) FROM article_tags at \
-       JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags";
+       JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags, \
+    (SELECT COALESCE(SUM(rc.count), 0) FROM reaction_counts rc WHERE rc.article_id = a.id) AS reaction_total, \
+    (SELECT rc.kind FROM reaction_counts rc WHERE rc.article_id = a.id AND rc.count > 0 \
+       ORDER BY rc.count DESC, rc.kind LIMIT 1) AS top_reaction";
 
 pub async fn list_cards(
     db: &Db,

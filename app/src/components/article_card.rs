@@ -34,6 +34,26 @@ pub fn ArticleCardView(card: ArticleCard, #[prop(optional)] lead: bool) -> impl 
                     <span>{card.author}</span>
                     " · "
                     <time datetime=card.published.iso>{card.published.display}</time>
+                    {card
+                        .reactions
+                        .top
+                        .clone()
+                        .map(|top| {
+                            let total = card.reactions.total;
+                            view! {
+                                " · "
+                                <span
+                                    class="card__reactions"
+                                    title=format!("Most readers felt: {}", crate::reactions::label(&top))
+                                >
+                                    <span aria-hidden="true">{crate::reactions::emoji(&top)}</span>
+                                    <span class="visually-hidden">
+                                        {format!("Most felt {}; ", crate::reactions::label(&top))}
+                                    </span>
+                                    {format!("{total} reactions")}
+                                </span>
+                            }
+                        })}
                 </p>
             </div>
         </article>

@@ -4,49 +4,35 @@
 //! log, so nothing is missed; across instances the log is the source of truth
 //! (PostgreSQL LISTEN/NOTIFY would replace the in-process wake-up).
 
+#[cfg(feature = "hydrate")]
+pub mod client;
+#[cfg(feature = "ssr")]
+pub mod hub;
+#[cfg(feature = "ssr")]
 pub mod store;
 
+#[cfg(feature = "ssr")]
+pub use hub::Hub;
+
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+
+/// The event names of an article's stream.
+pub const EVENT_KINDS: [&str; 5] =
+    ["comment.created", "comment.updated", "comment.deleted", "comment.liked", "reactions.updated"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
     pub id: i64,
     pub article_id: i64,
-    /// `comment.created`, `comment.updated`, `comment.deleted`, `comment.liked`, `reactions.updated`.
+    /// One of `EVENT_KINDS`.
     pub kind: String,
     /// JSON.
     pub data: String,
 }
 
-/// The in-process fan-out of live events.
-#[derive(Clone)]
-pub struct Hub {
-    sender: broadcast::Sender<LiveEvent>,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Self::new(4096)
-    }
-}
-
-impl Hub {
-    pub fn new(capacity: usize) -> Self {
-        let (sender, _) = broadcast::channel(capacity);
-        Self { sender }
-    }
-
-    pub fn publish(&self, event: LiveEvent) {
-        // No subscribers is not an error: nobody is watching this article.
-        let _ = self.sender.send(event);
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.sender.subscribe()
-    }
-
-    pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
-    }
+/// Live events received by this page, oldest first; components read what they need.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveFeed {
+    pub events: leptos::prelude::RwSignal<Vec<LiveEvent>>,
+    pub connected: leptos::prelude::RwSignal<bool>,
 }

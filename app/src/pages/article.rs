@@ -2,7 +2,9 @@ use crate::{
     articles::{get_article, tag_label, Article},
     components::{error_panel::ErrorPanel, join_prompt::JoinPrompt, page_meta::PageMeta},
     errors::AppError,
+    live::LiveFeed,
     pages::not_found::NotFound,
+    reactions::{get_reactions, widget::ReactionsWidget, Reactions},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -12,11 +14,15 @@ pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let article = Resource::new(slug, get_article);
+    let reactions = Resource::new(slug, get_reactions);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the article…"</p> }>
             {move || Suspend::new(async move {
                 match article.await {
-                    Ok(article) => view! { <ArticleView article /> }.into_any(),
+                    Ok(article) => {
+                        let reactions = reactions.await.unwrap_or_default();
+                        view! { <ArticleView article reactions /> }.into_any()
+                    }
                     Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
@@ -26,8 +32,17 @@ pub fn ArticlePage() -> impl IntoView {
 }
 
 #[component]
-fn ArticleView(article: Article) -> impl IntoView {
-    let Article { card, updated, body_html, promo, url, .. } = article;
+fn ArticleView(article: Article, reactions: Reactions) -> impl IntoView {
+    let Article { card, updated, body_html, promo, url, live_cursor, .. } = article;
+    let feed = LiveFeed { events: RwSignal::new(Vec::new()), connected: RwSignal::new(false) };
+    provide_context(feed);
+    #[cfg(feature = "hydrate")]
+    {
+        let slug = card.slug.clone();
+        Effect::new(move |_| crate::live::client::connect(slug.clone(), live_cursor, feed));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = live_cursor;
     let image = card.image.clone();
     view! {
         <PageMeta title=card.headline.clone() description=card.summary.clone() canonical=url />
@@ -90,6 +105,7 @@ fn ArticleView(article: Article) -> impl IntoView {
                         </aside>
                     }
                 })}
+            <ReactionsWidget slug=card.slug.clone() initial=reactions />
             <section class="conversation" id="comments" aria-labelledby="comments-heading">
                 <h2 id="comments-heading">"Comments"</h2>
                 <JoinPrompt slug=card.slug.clone() />

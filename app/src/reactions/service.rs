@@ -24,10 +24,12 @@ async fn change(state: &AppState, slug: &str, reader: &Reader, pick: Option<Kind
     let limit = state.limits.reactions_per_ip;
     throttle::check(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
     throttle::record(&state.db, limit, ip).await?;
+    let order = state.hub.order().await;
     let applied = store::apply(&state.db, article_id, &reader.key(), pick.map(|k| k.as_str()), now(), payload).await?;
     if let Some(event) = applied.event {
         state.hub.publish(event);
     }
+    drop(order);
     Ok(Reactions::from_counts(&applied.counts, applied.mine))
 }
 
@@ -55,6 +57,7 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
     let guest = Reader::Guest(guest.to_owned()).key();
     let user = Reader::User(user_id).key();
     for article_id in store::merge(&state.db, &guest, &user).await? {
+        let _order = state.hub.order().await;
         let mut tx = state.db.begin().await?;
         let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
             .bind(article_id)

@@ -3,6 +3,8 @@
 
 mod articles;
 pub mod auth;
+mod live;
+mod reactions;
 mod error;
 mod json;
 
@@ -26,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
+        .route("/articles/{slug}/reactions", get(reactions::get).put(reactions::put).delete(reactions::delete))
+        .route("/articles/{slug}/live", get(live::stream))
         .fallback(|| async { ApiError(app::errors::AppError::NotFound("There is no such API route.".into())) })
 }
 

@@ -201,9 +201,10 @@ async fn odd_input_gets_a_clean_4xx_and_stores_nothing() {
     for body in cases {
         let res = app.post_json("/api/v1/auth/signup", body.clone()).await;
         let status = res.status().as_u16();
-        assert!((400..500).contains(&status), "{status} for {body}");
+        let shown: String = body.to_string().chars().take(120).collect();
+        assert!((400..500).contains(&status), "{status} for {shown}");
         let err: Value = res.json().await.unwrap_or(Value::Null);
-        assert!(err["error"]["message"].is_string(), "readable error for {body}");
+        assert!(err["error"]["message"].is_string(), "readable error for {shown}");
     }
     let res = app.client.post(app.url("/api/v1/auth/signup")).body("{not json").header("content-type", "application/json").send().await.unwrap();
     assert_eq!(res.status(), 400);
