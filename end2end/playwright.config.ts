@@ -49,6 +49,10 @@ export default defineConfig({
       PUBLIC_DIR: "../public",
       SITE_URL: baseURL,
       RUST_LOG: "warn",
+      // Every test signs up readers from 127.0.0.1; the real limits have their own tests.
+      LIMIT_SIGNUPS_PER_HOUR: "10000",
+      LIMIT_REACTIONS_PER_MINUTE: "10000",
+      LIMIT_COMMENTS_PER_MINUTE: "10000",
     },
   },
 });

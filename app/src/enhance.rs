@@ -55,3 +55,11 @@ pub fn install() {
 
 #[cfg(not(feature = "hydrate"))]
 pub fn install() {}
+
+/// Marks the page as hydrated (`<body data-hydrated="true">`), for tests and styles.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

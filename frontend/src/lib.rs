@@ -5,4 +5,5 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     app::enhance::install();
     leptos::mount::hydrate_body(app::App);
+    app::enhance::mark_hydrated();
 }

@@ -1,0 +1,50 @@
+import { expect, test } from "@playwright/test";
+import { hydrated } from "./helpers";
+
+async function articleWithVideo(page: import("@playwright/test").Page): Promise<string> {
+  const res = await page.request.get("/api/v1/articles");
+  const list = await res.json();
+  for (let cursor: string | null = null; ; ) {
+    const page1 = cursor ? await (await page.request.get(`/api/v1/articles?cursor=${cursor}`)).json() : list;
+    for (const item of page1.items) {
+      const full = await (await page.request.get(`/api/v1/articles/${item.slug}`)).json();
+      if (full.videos.some((v: { provider: string }) => v.provider === "youtube")) return `/articles/${item.slug}`;
+    }
+    cursor = page1.next_cursor;
+    if (!cursor) throw new Error("no article with a YouTube video");
+  }
+}
+
+test("videos load nothing from third parties until the reader plays one", async ({ page }) => {
+  const thirdParty: string[] = [];
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+    thirdParty.push(route.request().url());
+    return route.abort();
+  });
+  const article = await articleWithVideo(page);
+  await page.goto(article);
+  await hydrated(page);
+  const facade = page.locator("a.video-facade").first();
+  await facade.scrollIntoViewIfNeeded();
+  await page.waitForLoadState("networkidle");
+  expect(thirdParty).toEqual([]);
+
+  const frame = page.locator(".video-frame").first();
+  const before = await frame.boundingBox();
+  await facade.click();
+  const iframe = page.locator(".video-frame iframe").first();
+  await expect(iframe).toHaveAttribute("src", /^https:\/\/www\.youtube-nocookie\.com\/embed\/[\w-]{11}\?autoplay=1$/);
+  const after = await frame.boundingBox();
+  expect(Math.round(after!.height)).toBe(Math.round(before!.height));
+});
+
+test("a video facade can be played from the keyboard", async ({ page }) => {
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+  const article = await articleWithVideo(page);
+  await page.goto(article);
+  await hydrated(page);
+  const facade = page.locator("a.video-facade").first();
+  await facade.focus();
+  await page.keyboard.press(" ");
+  await expect(page.locator(".video-frame iframe").first()).toBeVisible();
+});
