@@ -2,10 +2,11 @@
 //! data types that cross the wire and the server functions. Server-only code
 //! (database, services, content import) sits behind the `ssr` feature.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod articles;
 pub mod auth;
+pub mod comments;
 pub mod components;
 pub mod enhance;
 pub mod errors;

@@ -7,7 +7,7 @@ use crate::{
         header::{SiteHeader, UserResource},
     },
     pages::{
-        article::ArticlePage, home::HomePage, login::LoginPage, not_found::NotFound, profile::ProfilePage,
+        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
         signup::SignupPage, tag::TagPage,
     },
 };
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -46,6 +46,8 @@ pub struct ArticleCard {
     pub tags: Vec<String>,
     /// Leading reaction and total, shown on cards.
     pub reactions: crate::reactions::ReactionSummary,
+    /// Visible comments.
+    pub comments: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

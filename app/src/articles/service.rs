@@ -45,6 +45,7 @@ pub(crate) fn card(row: store::CardRow) -> ArticleCard {
         },
         tags: row.tags.map(|t| t.split(',').map(str::to_owned).collect()).unwrap_or_default(),
         reactions: crate::reactions::ReactionSummary { top: row.top_reaction, total: row.reaction_total },
+        comments: row.comment_count,
     }
 }
 

@@ -22,6 +22,7 @@ pub struct CardRow {
     pub published_at: i64,
     pub tags: Option<String>,
     pub reaction_total: i64,
+    pub comment_count: i64,
     pub top_reaction: Option<String>,
 }
 
@@ -35,7 +36,7 @@ pub struct ArticleRow {
 
 const CARD_COLUMNS: &str = "a.id, a.slug, a.headline, a.summary, au.name AS author, \
     a.lead_image_src, a.lead_image_alt, a.lead_image_caption, a.lead_image_credit, \
-    a.lead_image_width, a.lead_image_height, a.published_at, \
+    a.lead_image_width, a.lead_image_height, a.published_at, a.comment_count, \
     (SELECT group_concat(t.name, ',' ORDER BY at.position) FROM article_tags at \
        JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags, \
     (SELECT COALESCE(SUM(rc.count), 0) FROM reaction_counts rc WHERE rc.article_id = a.id) AS reaction_total, \

@@ -56,6 +56,7 @@ pub struct CurrentUser {
     /// Banned from commenting by a moderator.
     pub banned: bool,
     pub joined: Stamp,
+    pub joined_unix: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,6 +45,7 @@ fn current(id: i64, username: String, role: &str, banned_at: Option<i64>, create
         role: Role::parse(role).unwrap_or(Role::Reader),
         banned: banned_at.is_some(),
         joined: crate::articles::service::stamp(created_at),
+        joined_unix: created_at,
     }
 }
 

@@ -34,6 +34,16 @@ pub fn ArticleCardView(card: ArticleCard, #[prop(optional)] lead: bool) -> impl 
                     <span>{card.author}</span>
                     " · "
                     <time datetime=card.published.iso>{card.published.display}</time>
+                    {(card.comments > 0)
+                        .then(|| {
+                            let n = card.comments;
+                            view! {
+                                " · "
+                                <a class="card__comments" href=format!("/articles/{}#comments", card.slug)>
+                                    {if n == 1 { "1 comment".to_owned() } else { format!("{n} comments") }}
+                                </a>
+                            }
+                        })}
                     {card
                         .reactions
                         .top

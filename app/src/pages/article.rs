@@ -1,13 +1,15 @@
 use crate::{
     articles::{get_article, tag_label, Article},
-    components::{error_panel::ErrorPanel, join_prompt::JoinPrompt, page_meta::PageMeta},
+    auth::{take_form_flash, FormFlash},
+    comments::{list_comments, thread::CommentsSection, CommentPage},
+    components::{error_panel::ErrorPanel, header::UserResource, page_meta::PageMeta},
     errors::AppError,
     live::LiveFeed,
     pages::not_found::NotFound,
     reactions::{get_reactions, widget::ReactionsWidget, Reactions},
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
@@ -15,13 +17,22 @@ pub fn ArticlePage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let article = Resource::new(slug, get_article);
     let reactions = Resource::new(slug, get_reactions);
+    let query = use_query_map();
+    let sort = move || query.read().get("sort");
+    let cursor = move || query.read().get("cursor");
+    let comments = Resource::new(move || (slug(), sort(), cursor()), |(slug, sort, cursor)| list_comments(slug, sort, cursor));
+    let flash = Resource::new(|| (), |_| take_form_flash());
+    let user = expect_context::<UserResource>().0;
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the article…"</p> }>
             {move || Suspend::new(async move {
                 match article.await {
                     Ok(article) => {
                         let reactions = reactions.await.unwrap_or_default();
-                        view! { <ArticleView article reactions /> }.into_any()
+                        let comments = comments.await.unwrap_or_default();
+                        let flash = flash.await.unwrap_or_default();
+                        let user = user.await.ok().flatten();
+                        view! { <ArticleView article reactions comments flash user /> }.into_any()
                     }
                     Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -32,7 +43,13 @@ pub fn ArticlePage() -> impl IntoView {
 }
 
 #[component]
-fn ArticleView(article: Article, reactions: Reactions) -> impl IntoView {
+fn ArticleView(
+    article: Article,
+    reactions: Reactions,
+    comments: CommentPage,
+    flash: FormFlash,
+    user: Option<crate::auth::CurrentUser>,
+) -> impl IntoView {
     let Article { card, updated, body_html, promo, url, live_cursor, .. } = article;
     let feed = LiveFeed { events: RwSignal::new(Vec::new()), connected: RwSignal::new(false) };
     provide_context(feed);
@@ -66,6 +83,10 @@ fn ArticleView(article: Article, reactions: Reactions) -> impl IntoView {
                 <p class="article__byline">
                     "By " <span class="article__author">{card.author}</span> " · "
                     <time datetime=card.published.iso>{card.published.display}</time>
+                    " · "
+                    <a href="#comments">
+                        {if card.comments == 1 { "1 comment".to_owned() } else { format!("{} comments", card.comments) }}
+                    </a>
                     {updated
                         .map(|u| {
                             view! {
@@ -106,10 +127,7 @@ fn ArticleView(article: Article, reactions: Reactions) -> impl IntoView {
                     }
                 })}
             <ReactionsWidget slug=card.slug.clone() initial=reactions />
-            <section class="conversation" id="comments" aria-labelledby="comments-heading">
-                <h2 id="comments-heading">"Comments"</h2>
-                <JoinPrompt slug=card.slug.clone() />
-            </section>
+            <CommentsSection slug=card.slug.clone() page=comments user flash />
         </article>
     }
 }

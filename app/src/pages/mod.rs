@@ -3,6 +3,7 @@
 pub mod article;
 pub mod home;
 pub mod login;
+pub mod moderation;
 pub mod not_found;
 pub mod profile;
 pub mod signup;

@@ -3,6 +3,7 @@
 
 mod articles;
 pub mod auth;
+mod comments;
 mod live;
 mod reactions;
 mod error;
@@ -30,6 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(auth::me))
         .route("/articles/{slug}/reactions", get(reactions::get).put(reactions::put).delete(reactions::delete))
         .route("/articles/{slug}/live", get(live::stream))
+        .route("/articles/{slug}/comments", get(comments::list).post(comments::create))
+        .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
+        .route("/comments/{id}/like", post(comments::like).delete(comments::unlike))
+        .route("/comments/{id}/report", post(comments::report))
         .fallback(|| async { ApiError(app::errors::AppError::NotFound("There is no such API route.".into())) })
 }
 

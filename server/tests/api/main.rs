@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, a fresh database per test.
 
 mod accounts;
+mod comments;
 mod helpers;
 mod pages;
 mod platform;

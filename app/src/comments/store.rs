@@ -1,0 +1,348 @@
+//! Comment SQL (SQLite dialect).
+
+use super::Sort;
+use crate::{db::Db, live::{self, LiveEvent}};
+use sqlx::SqliteConnection;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub author_id: i64,
+    pub author: String,
+    pub parent_id: Option<i64>,
+    pub thread_id: i64,
+    pub depth: i64,
+    pub reply_to_user: Option<String>,
+    pub body_html: String,
+    pub status: String,
+    pub like_count: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+}
+
+const COLUMNS: &str = "c.id, c.article_id, c.author_id, u.username AS author, c.parent_id, c.thread_id, c.depth, \
+    c.reply_to_user, c.body_html, c.status, c.like_count, c.created_at, c.edited_at";
+
+/// Who may see what: everyone sees visible comments and deleted ones that keep
+/// live replies; authors see their own held ones; moderators see everything.
+const VISIBLE_TO: &str = "(c.status = 'visible' \
+    OR (c.status = 'held' AND c.author_id = ?2) \
+    OR ?3 = 1 \
+    OR (c.status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.status = 'visible')))";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Cursor {
+    Id(i64),
+    Top { likes: i64, id: i64 },
+}
+
+pub struct Visibility {
+    pub viewer_id: i64,
+    pub moderator: bool,
+}
+
+/// A page of top-level comments.
+pub async fn threads(
+    db: &Db,
+    article_id: i64,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    limit: i64,
+    vis: &Visibility,
+) -> Result<Vec<CommentRow>, sqlx::Error> {
+    let (after, order) = match (sort, cursor) {
+        (Sort::Newest, Some(Cursor::Id(id))) => (format!("AND c.id < {id}"), "c.id DESC"),
+        (Sort::Newest, _) => (String::new(), "c.id DESC"),
+        (Sort::Oldest, Some(Cursor::Id(id))) => (format!("AND c.id > {id}"), "c.id ASC"),
+        (Sort::Oldest, _) => (String::new(), "c.id ASC"),
+        (Sort::Top, Some(Cursor::Top { likes, id })) => {
+            (format!("AND (c.like_count < {likes} OR (c.like_count = {likes} AND c.id < {id}))"), "c.like_count DESC, c.id DESC")
+        }
+        (Sort::Top, _) => (String::new(), "c.like_count DESC, c.id DESC"),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.article_id = ?1 AND c.depth = 1 AND {VISIBLE_TO} {after} ORDER BY {order} LIMIT ?4"
+    );
+    sqlx::query_as(&sql)
+        .bind(article_id)
+        .bind(vis.viewer_id)
+        .bind(vis.moderator)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+/// Every reply in the given threads, oldest first.
+pub async fn replies(db: &Db, thread_ids: &[i64], vis: &Visibility) -> Result<Vec<CommentRow>, sqlx::Error> {
+    if thread_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND {VISIBLE_TO} ORDER BY c.id"
+    );
+    sqlx::query_as(&sql).bind(ids).bind(vis.viewer_id).bind(vis.moderator).fetch_all(db).await
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<CommentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+async fn get_in(conn: &mut SqliteConnection, id: i64) -> Result<CommentRow, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?"))
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The ids among `ids` the user has liked.
+pub async fn liked_by(db: &Db, user_id: i64, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    sqlx::query_scalar("SELECT comment_id FROM comment_likes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))")
+        .bind(user_id)
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn visible_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT comment_count FROM articles WHERE id = ?").bind(article_id).fetch_one(db).await
+}
+
+pub async fn recent_same_text(db: &Db, author_id: i64, hash: &str, since: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM comments WHERE author_id = ? AND body_hash = ? AND created_at > ? AND status != 'deleted' LIMIT 1",
+    )
+    .bind(author_id)
+    .bind(hash)
+    .bind(since)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+pub async fn comments_by(db: &Db, author_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE author_id = ?").bind(author_id).fetch_one(db).await
+}
+
+pub struct NewComment<'a> {
+    pub article_id: i64,
+    pub author_id: i64,
+    pub parent_id: Option<i64>,
+    pub thread_id: Option<i64>,
+    pub depth: i64,
+    pub reply_to_user: Option<&'a str>,
+    pub source: &'a str,
+    pub html: &'a str,
+    pub hash: &'a str,
+    pub status: &'a str,
+    pub now: i64,
+}
+
+/// Inserts a comment; when visible, counts it and logs `comment.created`
+/// (its JSON made by `payload`), all in one transaction.
+pub async fn insert(
+    db: &Db,
+    new: NewComment<'_>,
+    payload: impl Fn(&CommentRow) -> String,
+) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (article_id, author_id, parent_id, thread_id, depth, reply_to_user, body_source, body_html, \
+            body_hash, status, created_at) VALUES (?, ?, ?, COALESCE(?, 0), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(new.article_id)
+    .bind(new.author_id)
+    .bind(new.parent_id)
+    .bind(new.thread_id)
+    .bind(new.depth)
+    .bind(new.reply_to_user)
+    .bind(new.source)
+    .bind(new.html)
+    .bind(new.hash)
+    .bind(new.status)
+    .bind(new.now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if new.thread_id.is_none() {
+        sqlx::query("UPDATE comments SET thread_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    }
+    let row = get_in(&mut tx, id).await?;
+    let event = if new.status == "visible" {
+        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?").bind(new.article_id).execute(&mut *tx).await?;
+        Some(live::store::append(&mut tx, new.article_id, "comment.created", payload(&row)).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok((row, event))
+}
+
+pub async fn update_body(
+    db: &Db,
+    id: i64,
+    source: &str,
+    html: &str,
+    hash: &str,
+    now: i64,
+    payload: impl Fn(&CommentRow) -> String,
+) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE comments SET body_source = ?, body_html = ?, body_hash = ?, edited_at = ? WHERE id = ?")
+        .bind(source)
+        .bind(html)
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let row = get_in(&mut tx, id).await?;
+    let event = if row.status == "visible" {
+        Some(live::store::append(&mut tx, row.article_id, "comment.updated", payload(&row)).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok((row, event))
+}
+
+/// Moves a comment to `status`, keeping the article's count right, and logs
+/// `kind` with the JSON `payload` makes (None: no event).
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: &str,
+    kind: Option<&str>,
+    payload: impl Fn(&CommentRow, bool) -> String,
+) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // A write first, so the transaction holds the write lock before it reads.
+    sqlx::query("UPDATE comments SET status = status WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    let before: String = sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+    sqlx::query("UPDATE comments SET status = ? WHERE id = ?").bind(status).bind(id).execute(&mut *tx).await?;
+    let row = get_in(&mut tx, id).await?;
+    let delta = i64::from(status == "visible") - i64::from(before == "visible");
+    if delta != 0 {
+        sqlx::query("UPDATE articles SET comment_count = comment_count + ? WHERE id = ?").bind(delta).bind(row.article_id).execute(&mut *tx).await?;
+    }
+    let has_replies: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ? AND status = 'visible')")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let event = match kind {
+        Some(kind) => Some(live::store::append(&mut tx, row.article_id, kind, payload(&row, has_replies)).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok((row, event))
+}
+
+/// Adds or removes a like; returns the new count, whether liked, and the event.
+pub async fn toggle_like(db: &Db, comment_id: i64, article_id: i64, user_id: i64, now: i64) -> Result<(i64, bool, LiveEvent), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let removed = sqlx::query("DELETE FROM comment_likes WHERE comment_id = ? AND user_id = ?")
+        .bind(comment_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if !removed {
+        sqlx::query("INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES (?, ?, ?)")
+            .bind(comment_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let likes: i64 = sqlx::query_scalar("UPDATE comments SET like_count = like_count + ? WHERE id = ? RETURNING like_count")
+        .bind(if removed { -1 } else { 1 })
+        .bind(comment_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let data = serde_json::json!({ "id": comment_id, "likes": likes }).to_string();
+    let event = live::store::append(&mut tx, article_id, "comment.liked", data).await?;
+    tx.commit().await?;
+    Ok((likes, !removed, event))
+}
+
+/// Files a report; a second report of the same comment by the same reader changes nothing.
+pub async fn report(db: &Db, comment_id: i64, reporter_id: i64, reason: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (comment_id, reporter_id) DO NOTHING",
+    )
+    .bind(comment_id)
+    .bind(reporter_id)
+    .bind(reason)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub comment_id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub reasons: Option<String>,
+    pub report_count: i64,
+}
+
+/// Comments with open reports or awaiting approval, oldest concern first.
+pub async fn queue(db: &Db) -> Result<Vec<QueueRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id AS comment_id, a.slug, a.headline, \
+            (SELECT group_concat(r.reason, '\n') FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS reasons, \
+            (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS report_count \
+         FROM comments c JOIN articles a ON a.id = c.article_id \
+         WHERE c.status = 'held' OR EXISTS (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) \
+         ORDER BY c.created_at LIMIT 200",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn resolve_reports(db: &Db, comment_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE comment_reports SET resolved_at = ? WHERE comment_id = ? AND resolved_at IS NULL")
+        .bind(now)
+        .bind(comment_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn ban(db: &Db, username: &str, now: Option<i64>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET banned_at = ? WHERE username_key = ?")
+        .bind(now)
+        .bind(username.to_ascii_lowercase())
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn article_slug(db: &Db, article_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(article_id).fetch_one(db).await
+}
+
+/// The comments a reader wrote that others can see, newest first, with their articles.
+pub async fn by_author(db: &Db, author_id: i64, limit: i64) -> Result<Vec<(i64, String, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, a.slug, a.headline, c.body_html, c.created_at FROM comments c JOIN articles a ON a.id = c.article_id \
+         WHERE c.author_id = ? AND c.status = 'visible' ORDER BY c.id DESC LIMIT ?",
+    )
+    .bind(author_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
