@@ -176,8 +176,12 @@ async fn comment_bodies_are_sanitised_on_the_way_in() {
     for (i, attack) in attacks.iter().enumerate() {
         let body = post_ok(&a, &app, &slug, &format!("{attack} #{i}"), None).await;
         let html = body["body_html"].as_str().unwrap().to_lowercase();
-        for bad in ["<script", "javascript:", "onerror=", "onload=", "<iframe", "<svg", "<img", "data:text"] {
-            assert!(!html.contains(bad), "{attack} -> {html}");
+        // Text may mention anything; what matters is the markup that was produced.
+        let tags: Vec<&str> = html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()).collect();
+        for tag in &tags {
+            for bad in ["script", "javascript:", "onerror", "onload", "iframe", "svg", "img", "data:"] {
+                assert!(!tag.contains(bad), "{attack} -> {html}");
+            }
         }
     }
     let (_, page) = app.get_text(&format!("/articles/{slug}")).await;

@@ -1,0 +1,98 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { hydrated, PASSWORD, uniqueName } from "./helpers";
+
+/** A new reader, logged in, looking at `article`. */
+async function readerOn(browser: Browser, article: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const name = uniqueName("c");
+  const res = await page.request.post("/api/v1/auth/signup", {
+    data: { username: name, email: `${name}@example.com`, password: PASSWORD },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto(article);
+  await hydrated(page);
+  return page;
+}
+
+async function anArticle(page: Page, index: number): Promise<string> {
+  const res = await page.request.get("/api/v1/articles");
+  const list = await res.json();
+  return `/articles/${list.items[index].slug}`;
+}
+
+test("a comment posted by one reader appears for another within 2 seconds, behind the new-comments button", async ({ browser, page }, info) => {
+  const article = await anArticle(page, info.project.name === "phone" ? 5 : 4);
+  const viewport = info.project.name === "phone" ? { width: 360, height: 740 } : undefined;
+  const alice = await readerOn(browser, article, viewport);
+  const bob = await readerOn(browser, article, viewport);
+
+  const text = `Loved this scene ${Date.now()}`;
+  await alice.getByLabel("Join the conversation").fill(text);
+  await alice.getByRole("button", { name: "Post comment" }).click();
+  // The author's own comment shows at once.
+  await expect(alice.locator(".comment__body", { hasText: text })).toBeVisible();
+
+  // The other reader is told, without a reload and without the list jumping.
+  const button = bob.getByRole("button", { name: /Show 1 new comment/ });
+  await expect(button).toBeVisible({ timeout: 2_000 });
+  await expect(bob.locator(".comment__body", { hasText: text })).toHaveCount(0);
+  await button.click();
+  await expect(bob.locator(".comment__body", { hasText: text })).toBeVisible();
+
+  // A reply from Bob appears under Alice's comment in her page, in place.
+  const aliceComment = bob.locator("article.comment", { hasText: text }).first();
+  await aliceComment.locator("summary", { hasText: "Reply" }).click();
+  const reply = `Same here ${Date.now()}`;
+  await aliceComment.getByLabel("Your reply").fill(reply);
+  await aliceComment.getByRole("button", { name: "Reply", exact: true }).click();
+  await expect(bob.locator(".comment__body", { hasText: reply })).toBeVisible();
+  await expect(alice.locator(".comment__body", { hasText: reply })).toBeVisible({ timeout: 2_000 });
+
+  // A like in Bob's page moves the count in Alice's.
+  await aliceComment.locator("button.comment__like").first().click();
+  await expect(alice.locator("article.comment", { hasText: text }).locator("button.comment__like").first()).toContainText("1", { timeout: 2_000 });
+
+  // An edit by Alice shows for Bob.
+  const mine = alice.locator("article.comment", { hasText: text }).first();
+  await mine.locator("summary", { hasText: "Edit" }).first().click();
+  const edited = `${text} (edited)`;
+  await mine.getByLabel("Edit your comment").fill(edited);
+  await mine.getByRole("button", { name: "Save" }).click();
+  await expect(bob.locator(".comment__body", { hasText: edited })).toBeVisible({ timeout: 2_000 });
+
+  // Alice deletes; the thread stays (it has a reply) and says [deleted] for Bob.
+  await hydrated(alice);
+  const again = alice.locator("article.comment", { hasText: edited }).first();
+  await again.getByRole("button", { name: "Delete" }).first().click();
+  await expect(bob.locator(".comment__gone").first()).toHaveText("[deleted]", { timeout: 2_000 });
+  await expect(bob.locator(".comment__body", { hasText: reply })).toBeVisible();
+
+  if (info.project.name === "phone") {
+    const overflow = await bob.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("posting a comment is a plain form that returns to it", async ({ page }) => {
+    const article = await anArticle(page, 6);
+    const name = uniqueName("nojs");
+    const res = await page.request.post("/api/v1/auth/signup", {
+      data: { username: name, email: `${name}@example.com`, password: PASSWORD },
+    });
+    expect(res.status()).toBe(201);
+    await page.goto(article);
+    const text = `No script needed ${Date.now()}`;
+    await page.getByLabel("Join the conversation").fill(text);
+    await page.getByRole("button", { name: "Post comment" }).click();
+    await expect(page).toHaveURL(/#comment-\d+$/);
+    await expect(page.locator(".comment__body", { hasText: text })).toBeVisible();
+    await page.locator("article.comment", { hasText: text }).locator("button.comment__like").click();
+    await expect(page.locator("article.comment", { hasText: text }).locator("button.comment__like")).toContainText("1");
+  });
+});
