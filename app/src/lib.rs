@@ -14,6 +14,7 @@ pub mod live;
 pub mod pages;
 pub mod reactions;
 pub mod routes;
+pub mod search;
 
 #[cfg(feature = "ssr")]
 pub mod content;

@@ -7,7 +7,7 @@ use crate::{
         header::{SiteHeader, UserResource},
     },
     pages::{
-        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
+        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, search::SearchPage,
         signup::SignupPage, tag::TagPage,
     },
 };
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/articles/:slug") view=ArticlePage ssr=SsrMode::Async />
                     <Route path=path!("/tags/:tag") view=TagPage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />

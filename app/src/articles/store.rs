@@ -213,3 +213,18 @@ pub async fn upsert_article(
 pub async fn id_by_slug(db: &Db, slug: &Slug) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug.as_str()).fetch_optional(db).await
 }
+
+/// Cards for the given ids, in the order given.
+pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<CardRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM articles a JOIN authors au ON au.id = a.author_id \
+         WHERE a.id IN (SELECT value FROM json_each(?))"
+    );
+    let mut rows: Vec<CardRow> = sqlx::query_as(&sql).bind(json).fetch_all(db).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
+}

@@ -24,6 +24,10 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-logo__mark" aria-hidden="true">"★"</span>
                     "Spotlight"
                 </a>
+                <form class="site-search" method="get" action="/search" role="search">
+                    <label for="site-search-q" class="visually-hidden">"Search Spotlight"</label>
+                    <input id="site-search-q" type="search" name="q" maxlength=200 placeholder="Search" />
+                </form>
                 <Account />
                 <nav class="site-nav" aria-label="Sections">
                     <ul>

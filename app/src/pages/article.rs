@@ -7,7 +7,11 @@ use crate::{
     live::LiveFeed,
     pages::not_found::NotFound,
     reactions::{get_reactions, widget::ReactionsWidget, Reactions},
+    search::similar_articles,
+    components::article_card::ArticleCardView,
+    articles::ArticleCard,
 };
+use leptos_meta::Meta;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -22,6 +26,7 @@ pub fn ArticlePage() -> impl IntoView {
     let cursor = move || query.read().get("cursor");
     let comments = Resource::new(move || (slug(), sort(), cursor()), |(slug, sort, cursor)| list_comments(slug, sort, cursor));
     let flash = Resource::new(|| (), |_| take_form_flash());
+    let similar = Resource::new(slug, similar_articles);
     let user = expect_context::<UserResource>().0;
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the article…"</p> }>
@@ -32,7 +37,8 @@ pub fn ArticlePage() -> impl IntoView {
                         let comments = comments.await.unwrap_or_default();
                         let flash = flash.await.unwrap_or_default();
                         let user = user.await.ok().flatten();
-                        view! { <ArticleView article reactions comments flash user /> }.into_any()
+                        let similar = similar.await.unwrap_or_default();
+                        view! { <ArticleView article reactions comments flash user similar /> }.into_any()
                     }
                     Err(AppError::NotFound(_)) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -49,6 +55,7 @@ fn ArticleView(
     comments: CommentPage,
     flash: FormFlash,
     user: Option<crate::auth::CurrentUser>,
+    similar: Vec<ArticleCard>,
 ) -> impl IntoView {
     let Article { card, updated, body_html, promo, url, live_cursor, .. } = article;
     let feed = LiveFeed { events: RwSignal::new(Vec::new()), connected: RwSignal::new(false) };
@@ -61,8 +68,38 @@ fn ArticleView(
     #[cfg(not(feature = "hydrate"))]
     let _ = live_cursor;
     let image = card.image.clone();
+    let base = url.trim_end_matches(&format!("/articles/{}", card.slug)).to_owned();
+    let image_url = format!("{base}{}", image.src);
+    let json_ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": card.headline,
+        "description": card.summary,
+        "image": [image_url],
+        "datePublished": card.published.iso,
+        "dateModified": updated.as_ref().map_or(card.published.iso.clone(), |u| u.iso.clone()),
+        "author": [{ "@type": "Person", "name": card.author }],
+        "publisher": { "@type": "Organization", "name": crate::SITE_NAME, "logo": { "@type": "ImageObject", "url": format!("{base}/favicon.svg") } },
+        "mainEntityOfPage": url,
+        "keywords": card.tags.join(", "),
+    })
+    .to_string()
+    .replace("</", "<\\/");
     view! {
-        <PageMeta title=card.headline.clone() description=card.summary.clone() canonical=url />
+        <PageMeta title=card.headline.clone() description=card.summary.clone() canonical=url.clone() />
+        <Meta property="og:type" content="article" />
+        <Meta property="og:site_name" content=crate::SITE_NAME />
+        <Meta property="og:title" content=card.headline.clone() />
+        <Meta property="og:description" content=card.summary.clone() />
+        <Meta property="og:url" content=url.clone() />
+        <Meta property="og:image" content=image_url.clone() />
+        <Meta property="og:image:alt" content=image.alt.clone() />
+        <Meta property="article:published_time" content=card.published.iso.clone() />
+        <Meta name="twitter:card" content="summary_large_image" />
+        <Meta name="twitter:title" content=card.headline.clone() />
+        <Meta name="twitter:description" content=card.summary.clone() />
+        <Meta name="twitter:image" content=image_url />
+        <script type="application/ld+json" inner_html=json_ld></script>
         <article class="article">
             <header class="article__header">
                 <ul class="article__tags" aria-label="Tags">
@@ -128,6 +165,17 @@ fn ArticleView(
                 })}
             <ReactionsWidget slug=card.slug.clone() initial=reactions />
             <CommentsSection slug=card.slug.clone() page=comments user flash />
+            {(!similar.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="similar" aria-labelledby="similar-heading">
+                            <h2 id="similar-heading">"Similar Articles"</h2>
+                            <div class="similar__grid">
+                                {similar.into_iter().map(|card| view! { <ArticleCardView card /> }).collect_view()}
+                            </div>
+                        </section>
+                    }
+                })}
         </article>
     }
 }

@@ -6,5 +6,6 @@ pub mod login;
 pub mod moderation;
 pub mod not_found;
 pub mod profile;
+pub mod search;
 pub mod signup;
 pub mod tag;

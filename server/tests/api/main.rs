@@ -2,6 +2,7 @@
 
 mod accounts;
 mod comments;
+mod discovery;
 mod helpers;
 mod pages;
 mod platform;

@@ -1,0 +1,67 @@
+//! Search over headlines and bodies, and the "Similar articles" ranking.
+
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::{articles::ArticleCard, errors::AppError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const RESULTS_PER_PAGE: i64 = 10;
+/// Longer queries are cut to this many characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub card: ArticleCard,
+    /// Escaped text with the matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Results {
+    /// The query as searched (cleaned).
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub site_url: String,
+}
+
+/// Turns what a reader typed into a safe full-text query: words only, each
+/// quoted (so quotes, operators and column filters are plain text), all required.
+pub fn fts_query(input: &str) -> Option<String> {
+    let cleaned: String = input.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<String> = cleaned.split_whitespace().take(12).map(|w| format!("\"{}\"", w.to_lowercase())).collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[server(prefix = "/_fn")]
+pub async fn search_articles(q: String, page: Option<i64>) -> Result<Results, AppError> {
+    let state = crate::state::app_state()?;
+    service::search(&state, &q, page.unwrap_or(1)).await
+}
+
+#[server(prefix = "/_fn")]
+pub async fn similar_articles(slug: String) -> Result<Vec<ArticleCard>, AppError> {
+    let state = crate::state::app_state()?;
+    service::similar(&state.db, &slug, 4).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_become_quoted_words() {
+        assert_eq!(fts_query("Moonlit harbor").as_deref(), Some("\"moonlit\" \"harbor\""));
+        assert_eq!(fts_query("\"quoted\" AND NOT -x OR headline:y*").as_deref(), Some("\"quoted\" \"and\" \"not\" \"x\" \"or\" \"headline\" \"y\""));
+        assert_eq!(fts_query("  \u{0}\u{7}\t"), None);
+        assert_eq!(fts_query(""), None);
+        assert_eq!(fts_query(&"word ".repeat(1000)).unwrap().matches('"').count(), 24, "at most 12 words");
+        assert_eq!(fts_query("강지우 팬미팅").as_deref(), Some("\"강지우\" \"팬미팅\""));
+    }
+}
