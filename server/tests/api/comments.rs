@@ -162,7 +162,7 @@ async fn reports_reach_the_moderation_queue() {
 
 #[tokio::test]
 async fn comment_bodies_are_sanitised_on_the_way_in() {
-    let app = spawn_app().await;
+    let app = spawn_with(|c| c.limits.comments_per_user.max = 100).await;
     let slug = app.first_slug().await;
     let a = reader(&app, "hacker").await;
     let attacks = [

@@ -29,6 +29,7 @@ async fn odd_search_queries_give_a_page_never_a_500() {
         "%00%07%1b",
         "'; DROP TABLE articles; --",
         "<script>alert(1)</script>",
+        "</title><script>alert(1)</script>",
         "강지우",
         long.as_str(),
     ] {

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, a fresh database per test.
 
 mod accounts;
+mod cli;
 mod comments;
 mod discovery;
 mod helpers;

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `make bench`: measures Spotlight against references in the same run and
+# writes bench/results/latest.json. Not a test: nothing here passes or fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+WORK="$ROOT/target/bench"
+PORT=3200
+NGINX_PORT=3201
+ADDR="127.0.0.1:$PORT"
+BASE="http://$ADDR"
+DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS=64
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+./scripts/apt-packages.sh wrk nginx >&2
+[ -d bench/node_modules/lighthouse ] || (cd bench && npm ci --no-audit --no-fund >&2)
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+say "building the load tools"
+cargo build --release -p server --bin bench >&2
+
+rm -rf "$WORK" && mkdir -p "$WORK/www"
+DB="sqlite://$WORK/spotlight.db"
+
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_server() {
+  LEPTOS_SITE_ADDR="$ADDR" SITE_URL="$BASE" DATABASE_URL="$DB" LEPTOS_SITE_ROOT=target/site \
+    CONTENT_DIR=content PUBLIC_DIR=public RUST_LOG=warn \
+    LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 \
+    ./target/release/server >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "server did not start" >&2; cat "$WORK/server.log" >&2; exit 1
+}
+
+say "starting Spotlight on $BASE with the demo content"
+start_server
+say "seeding the benchmark articles (50 and 10,000 comments)"
+./target/release/bench seed "$DB" >&2
+
+FIRST_SLUG=$(curl -fs "$BASE/api/v1/articles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["slug"])')
+declare -A PAGES=(
+  [home]="/"
+  [article_50_comments]="/articles/bench-fifty-comments"
+  [article_10000_comments]="/articles/bench-ten-thousand-comments"
+)
+
+say "capturing the same bytes for nginx"
+for name in "${!PAGES[@]}"; do
+  curl -fs "$BASE${PAGES[$name]}" -o "$WORK/www/$name.html"
+done
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type text/html;
+  sendfile on;
+  keepalive_requests 100000;
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+
+# wrk's latency distribution -> JSON fields
+wrk_json() {
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | python3 -c '
+import re, sys, json
+text = sys.stdin.read()
+def ms(v, unit):
+    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+pct = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", text, re.M)}
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"rps": rps, "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "non_2xx": int(errors.group(1)) if errors else 0}))'
+}
+
+say "server-side rendering vs nginx, $CONNECTIONS connections, $DURATION each"
+SSR="{}"
+for name in home article_50_comments article_10000_comments; do
+  path="${PAGES[$name]}"
+  spot=$(wrk_json "$BASE$path")
+  ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/$name.html")
+  bytes=$(stat -c %s "$WORK/www/$name.html")
+  SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "$name" "$spot" "$ngx" "$bytes")
+done
+
+say "live fan-out: 1,000 subscribers, one comment"
+FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
+
+say "10,000 idle subscribers"
+IDLE=$(./target/release/bench idle "$ADDR" bench-fifty-comments 10000 "$SERVER_PID")
+
+say "client weight and first visit"
+WEIGHT=$(node bench/client-weight.mjs target/site/pkg "$BASE/articles/$FIRST_SLUG")
+
+say "Lighthouse (mobile) on an article"
+LIGHTHOUSE=$(node bench/lighthouse.mjs "$BASE/articles/$FIRST_SLUG" || echo '{"error":"lighthouse failed"}')
+
+python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" <<'PY'
+import json, sys, datetime, platform, os
+ssr, fan, idle, weight, lh = (json.loads(a) for a in sys.argv[1:6])
+result = {
+    "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
+    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh,
+}
+ratio_big = ssr["article_10000_comments"]["spotlight"]["rps"] and ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
+result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
+os.makedirs("bench/results", exist_ok=True)
+json.dump(result, open("bench/results/latest.json", "w"), indent=2)
+
+rows = [("figure", "measured", "target")]
+for name, d in ssr.items():
+    rows.append((f"SSR {name} ({d['bytes']} B): Spotlight/nginx req/s", f"{d['spotlight']['rps']:.0f}/{d['nginx']['rps']:.0f} = {d['ratio']:.2f}x", ">= 0.5x"))
+    rows.append((f"SSR {name}: p50 / p99", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms", "p99 <= 10 ms"))
+rows.append(("10,000-comment page vs 50-comment page (time per request)", f"{ratio_big:.2f}x", "<= 1.5x"))
+rows.append(("fan-out to 1,000 subscribers: p50 / p99 / max", f"{fan['p50_ms']:.1f} / {fan['p99_ms']:.1f} / {fan['max_ms']:.1f} ms ({fan['received']}/{fan['subscribers']})", "p99 <= 50 ms"))
+rows.append(("resident memory with 10,000 idle subscribers", f"{idle['rss_with_subscribers_mib']:.0f} MiB ({idle['per_subscriber_kib']:.1f} KiB each)", "<= 150 MB"))
+rows.append(("client JS+WASM, brotli", f"{weight['js_wasm_brotli_total']/1024:.0f} KiB", "<= 150 KB"))
+fv = weight["first_visit"]
+rows.append(("first visit to an article", f"{fv['requests']} requests, {fv['bytes']/1024:.0f} KiB, {fv['third_party_requests']} third-party", ""))
+if "performance" in lh:
+    rows.append(("Lighthouse mobile perf / a11y / best / SEO", f"{lh['performance']} / {lh['accessibility']} / {lh['best_practices']} / {lh['seo']}", "100 each"))
+    rows.append(("Lighthouse LCP / CLS / TBT", f"{lh['lcp_ms']:.0f} ms / {lh['cls']:.3f} / {lh['tbt_ms']:.0f} ms", ""))
+w = max(len(r[0]) for r in rows)
+m = max(len(r[1]) for r in rows)
+for r in rows:
+    print(f"| {r[0]:<{w}} | {r[1]:<{m}} | {r[2]} |")
+PY
