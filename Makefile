@@ -26,8 +26,8 @@ dev: setup
 build: setup
 	cargo leptos build --release
 
-## test: every test — unit, integration, browser (Chromium)
-test: test-rust test-e2e
+## test: every test — formatting and lints, unit, integration, browser (Chromium)
+test: lint test-rust test-e2e
 
 test-rust: setup
 	cargo test -p app --features ssr
@@ -41,11 +41,11 @@ test-e2e: build e2e-setup
 	cd end2end && npx playwright test
 
 ## lint: formatting and clippy, warnings are errors
-lint:
+lint: setup
 	cargo fmt --all -- --check
-	cargo clippy -p app --features ssr -- -D warnings
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 fmt:
 	cargo fmt --all

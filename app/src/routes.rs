@@ -7,8 +7,8 @@ use crate::{
         header::{SiteHeader, UserResource},
     },
     pages::{
-        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, search::SearchPage,
-        signup::SignupPage, tag::TagPage,
+        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound,
+        profile::ProfilePage, search::SearchPage, signup::SignupPage, tag::TagPage,
     },
 };
 use leptos::prelude::*;

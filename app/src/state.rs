@@ -49,7 +49,14 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 impl AppState {
     pub async fn new(db: Db, site: Site, limits: Limits, leptos_options: LeptosOptions) -> Result<Self, sqlx::Error> {
         let secret = crate::reactions::guest::load_or_create_secret(&db).await?;
-        Ok(Self { db, site: Arc::new(site), limits: Arc::new(limits), hub: Hub::default(), secret: Arc::new(secret), leptos_options })
+        Ok(Self {
+            db,
+            site: Arc::new(site),
+            limits: Arc::new(limits),
+            hub: Hub::default(),
+            secret: Arc::new(secret),
+            leptos_options,
+        })
     }
 }
 

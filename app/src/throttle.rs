@@ -23,20 +23,22 @@ pub async fn count(db: &Db, limit: Limit, key: &str) -> Result<i64, sqlx::Error>
 /// Refuses with 429 (and how long to wait) when `key` has used up its limit.
 pub async fn check(db: &Db, limit: Limit, key: &str, message: &str) -> Result<(), AppError> {
     let now = crate::db::now();
-    let row: (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(at) FROM rate_events WHERE bucket = ? AND key = ? AND at > ?",
-    )
-    .bind(limit.bucket)
-    .bind(key)
-    .bind(now - limit.window_secs)
-    .fetch_one(db)
-    .await?;
+    let row: (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM rate_events WHERE bucket = ? AND key = ? AND at > ?")
+            .bind(limit.bucket)
+            .bind(key)
+            .bind(now - limit.window_secs)
+            .fetch_one(db)
+            .await?;
     if row.0 >= limit.max {
         let oldest = row.1.unwrap_or(now);
         let retry_after_secs = (oldest + limit.window_secs - now).max(1) as u64;
         let minutes = retry_after_secs.div_ceil(60);
         let wait = if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") };
-        return Err(AppError::TooManyRequests { message: format!("{message} Please wait {wait} and try again."), retry_after_secs });
+        return Err(AppError::TooManyRequests {
+            message: format!("{message} Please wait {wait} and try again."),
+            retry_after_secs,
+        });
     }
     Ok(())
 }

@@ -1,7 +1,11 @@
 //! Builds the application: database, content import, router, listener.
 
 use crate::{api, config::Config, feeds, health, middleware};
-use app::{shell, state::{AppState, Site}, App};
+use app::{
+    shell,
+    state::{AppState, Site},
+    App,
+};
 use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};

@@ -50,7 +50,13 @@ pub(crate) fn card(row: store::CardRow) -> ArticleCard {
 }
 
 /// Newest first, optionally within one tag; `limit` cards after `cursor`.
-pub async fn list(db: &Db, site: &Site, tag: Option<&str>, cursor: Option<&str>, limit: i64) -> Result<CardPage, AppError> {
+pub async fn list(
+    db: &Db,
+    site: &Site,
+    tag: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<CardPage, AppError> {
     let tag = match tag.filter(|t| !t.is_empty()) {
         Some(t) => Some(TagName::parse(t).map_err(|_| AppError::NotFound("There is no such tag.".into()))?),
         None => None,
@@ -74,7 +80,8 @@ pub async fn tag_exists(db: &Db, tag: &str) -> Result<bool, AppError> {
 }
 
 pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppError> {
-    let not_found = || AppError::NotFound("We could not find that article. It may have been moved or taken down.".into());
+    let not_found =
+        || AppError::NotFound("We could not find that article. It may have been moved or taken down.".into());
     let slug = Slug::parse(slug).map_err(|_| not_found())?;
     let row = store::article(db, &slug).await?.ok_or_else(not_found)?;
     let videos = store::videos(db, row.card.id)
@@ -82,9 +89,7 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
         .into_iter()
         .map(|(provider, source, title)| Video { provider, source, title })
         .collect();
-    let promo = store::promo(db, row.card.id)
-        .await?
-        .map(|(person, show, link)| Promo { person, show, link });
+    let promo = store::promo(db, row.card.id).await?.map(|(person, show, link)| Promo { person, show, link });
     let updated = (row.updated_at > row.card.published_at).then(|| stamp(row.updated_at));
     let url = site.absolute(&format!("/articles/{}", slug.as_str()));
     let live_cursor = crate::live::store::latest_id(db, row.card.id).await?;

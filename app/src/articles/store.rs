@@ -99,16 +99,11 @@ pub async fn promo(db: &Db, article_id: i64) -> Result<Option<(String, String, S
 
 /// Every article's slug and last change, for the sitemap and feed.
 pub async fn all_slugs(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT slug, updated_at FROM articles ORDER BY published_at DESC, id DESC")
-        .fetch_all(db)
-        .await
+    sqlx::query_as("SELECT slug, updated_at FROM articles ORDER BY published_at DESC, id DESC").fetch_all(db).await
 }
 
 pub async fn source_hash(db: &Db, slug: &Slug) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT source_hash FROM articles WHERE slug = ?")
-        .bind(slug.as_str())
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar("SELECT source_hash FROM articles WHERE slug = ?").bind(slug.as_str()).fetch_optional(db).await
 }
 
 /// Inserts or replaces an article with its tags, videos and promo, in one
@@ -126,10 +121,8 @@ pub async fn upsert_article(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let author_id: i64 = sqlx::query_scalar("SELECT id FROM authors WHERE name = ?")
-        .bind(&source.author)
-        .fetch_one(&mut *tx)
-        .await?;
+    let author_id: i64 =
+        sqlx::query_scalar("SELECT id FROM authors WHERE name = ?").bind(&source.author).fetch_one(&mut *tx).await?;
     let existed: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?")
         .bind(source.slug.as_str())
         .fetch_optional(&mut *tx)

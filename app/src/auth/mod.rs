@@ -107,7 +107,12 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 }
 
 #[server(prefix = "/_fn")]
-pub async fn signup(username: String, email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+pub async fn signup(
+    username: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     let state = crate::state::app_state()?;
     let next = names::safe_next(next.as_deref());
     let input = service::SignupInput { username: &username, email: &email, password: &password };

@@ -62,7 +62,9 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
         let encoded = hex::encode(serde_json::to_vec(&flash).unwrap_or_default());
         set_cookie(&format!("{FLASH_COOKIE}={encoded}; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"));
         redirect_plain_form(back_to);
-    } else if let (AppError::TooManyRequests { retry_after_secs, .. }, Some(res)) = (&err, use_context::<ResponseOptions>()) {
+    } else if let (AppError::TooManyRequests { retry_after_secs, .. }, Some(res)) =
+        (&err, use_context::<ResponseOptions>())
+    {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
             res.insert_header(header::RETRY_AFTER, v);
         }

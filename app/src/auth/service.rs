@@ -56,7 +56,8 @@ async fn start_session(state: &AppState, user_id: i64, old_token: Option<&str>) 
     }
     let token = session::new_token();
     let now = now();
-    store::insert_session(&state.db, &session::token_hash(&token), user_id, now, now + session::ABSOLUTE_LIFETIME_SECS).await?;
+    store::insert_session(&state.db, &session::token_hash(&token), user_id, now, now + session::ABSOLUTE_LIFETIME_SECS)
+        .await?;
     Ok(session::set_cookie(&state.site, &token))
 }
 
@@ -74,10 +75,16 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
     let email = Email::parse(input.email)?;
     let password = NewPassword::parse(input.password)?;
     if store::username_taken(&state.db, &username.key()).await? {
-        return Err(AppError::Taken { field: "username".into(), message: "That username is taken. Please choose another.".into() });
+        return Err(AppError::Taken {
+            field: "username".into(),
+            message: "That username is taken. Please choose another.".into(),
+        });
     }
     if store::email_taken(&state.db, &email.key()).await? {
-        return Err(AppError::Taken { field: "email".into(), message: "An account with that email already exists. Try logging in instead.".into() });
+        return Err(AppError::Taken {
+            field: "email".into(),
+            message: "An account with that email already exists. Try logging in instead.".into(),
+        });
     }
     let hash = password::hash(password.expose().to_owned()).await?;
     let created_at = now();
@@ -118,7 +125,10 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
         Some(user) if ok => {
             throttle::clear(&state.db, limits.login_per_account, &key).await?;
             let set_cookie = after_login(state, user.id, client).await?;
-            Ok(LoggedIn { user: current(user.id, user.username, &user.role, user.banned_at, user.created_at), set_cookie })
+            Ok(LoggedIn {
+                user: current(user.id, user.username, &user.role, user.banned_at, user.created_at),
+                set_cookie,
+            })
         }
         _ => {
             throttle::record(&state.db, limits.login_per_account, &key).await?;
@@ -169,7 +179,13 @@ pub async fn profile(state: &AppState, username: &str) -> Result<super::Profile,
 }
 
 /// `server user create`: an account with a role, from the command line.
-pub async fn create_user(state: &AppState, username: &str, email: &str, password: &str, role: Role) -> Result<i64, AppError> {
+pub async fn create_user(
+    state: &AppState,
+    username: &str,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<i64, AppError> {
     let username = Username::parse(username)?;
     let email = Email::parse(email)?;
     let password = NewPassword::parse(password)?;

@@ -33,10 +33,7 @@ pub fn cookie_name(site: &Site) -> &'static str {
 
 pub fn set_cookie(site: &Site, token: &str) -> String {
     let secure = if site.is_https() { "; Secure" } else { "" };
-    format!(
-        "{}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={ABSOLUTE_LIFETIME_SECS}{secure}",
-        cookie_name(site)
-    )
+    format!("{}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={ABSOLUTE_LIFETIME_SECS}{secure}", cookie_name(site))
 }
 
 pub fn clear_cookie(site: &Site) -> String {

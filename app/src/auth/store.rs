@@ -29,11 +29,19 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sql
 }
 
 pub async fn username_taken(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE username_key = ?").bind(key).fetch_optional(db).await?.is_some())
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE username_key = ?")
+        .bind(key)
+        .fetch_optional(db)
+        .await?
+        .is_some())
 }
 
 pub async fn email_taken(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE email_key = ?").bind(key).fetch_optional(db).await?.is_some())
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE email_key = ?")
+        .bind(key)
+        .fetch_optional(db)
+        .await?
+        .is_some())
 }
 
 pub struct NewUser<'a> {
@@ -76,15 +84,23 @@ pub async fn set_role(db: &Db, username: &str, role: &str) -> Result<bool, sqlx:
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn insert_session(db: &Db, token_hash: &str, user_id: i64, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(now)
-        .bind(expires_at)
-        .execute(db)
-        .await?;
+pub async fn insert_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -110,7 +126,11 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sq
 }
 
 pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").bind(now).bind(token_hash).execute(db).await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(now)
+        .bind(token_hash)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

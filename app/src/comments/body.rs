@@ -24,7 +24,10 @@ impl CommentBody {
         }
         let chars = trimmed.chars().count();
         if chars > MAX_CHARS {
-            return Err(AppError::invalid("body", format!("Comments can be at most {MAX_CHARS} characters; this one has {chars}.")));
+            return Err(AppError::invalid(
+                "body",
+                format!("Comments can be at most {MAX_CHARS} characters; this one has {chars}."),
+            ));
         }
         if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             return Err(AppError::invalid("body", "The comment contains characters that cannot be shown."));
@@ -64,7 +67,8 @@ fn render(source: &str) -> String {
 
 /// The allow-list sanitiser every rendered comment passes through.
 pub fn clean(html: &str) -> String {
-    let tags: HashSet<&str> = ["p", "br", "em", "strong", "del", "a", "blockquote", "code", "pre", "ul", "ol", "li"].into();
+    let tags: HashSet<&str> =
+        ["p", "br", "em", "strong", "del", "a", "blockquote", "code", "pre", "ul", "ol", "li"].into();
     let schemes: HashSet<&str> = ["http", "https", "mailto"].into();
     ammonia::Builder::default()
         .tags(tags)
@@ -122,12 +126,15 @@ mod tests {
             for tag in tags {
                 let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or_default();
                 assert!(
-                    ["p", "em", "strong", "del", "a", "blockquote", "code", "pre", "ul", "ol", "li", "br"].contains(&name),
+                    ["p", "em", "strong", "del", "a", "blockquote", "code", "pre", "ul", "ol", "li", "br"]
+                        .contains(&name),
                     "{attack:?} produced <{tag}>"
                 );
                 for bad in ["on", "javascript:", "data:", "style", "src"] {
                     let attrs = tag.split_once(' ').map(|(_, a)| a).unwrap_or_default();
-                    let offending = attrs.split_whitespace().any(|a| a.starts_with(bad) || a.contains("javascript:") || a.contains("data:"));
+                    let offending = attrs
+                        .split_whitespace()
+                        .any(|a| a.starts_with(bad) || a.contains("javascript:") || a.contains("data:"));
                     assert!(!offending, "{attack:?} produced <{tag}> with {bad}");
                 }
             }

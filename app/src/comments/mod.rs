@@ -154,7 +154,11 @@ pub struct Posted {
 }
 
 #[server(prefix = "/_fn")]
-pub async fn list_comments(slug: String, sort: Option<String>, cursor: Option<String>) -> Result<CommentPage, AppError> {
+pub async fn list_comments(
+    slug: String,
+    sort: Option<String>,
+    cursor: Option<String>,
+) -> Result<CommentPage, AppError> {
     let state = crate::state::app_state()?;
     let viewer = service::viewer(&state).await?;
     service::list(&state, &slug, Sort::parse(sort.as_deref())?, cursor.as_deref(), viewer.as_ref()).await

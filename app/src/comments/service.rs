@@ -74,7 +74,13 @@ fn parse_cursor(sort: Sort, cursor: Option<&str>) -> Result<Option<Cursor>, AppE
 }
 
 /// A page of top-level threads with all their replies, for `viewer`.
-pub async fn list(state: &AppState, slug: &str, sort: Sort, cursor: Option<&str>, viewer: Option<&CurrentUser>) -> Result<CommentPage, AppError> {
+pub async fn list(
+    state: &AppState,
+    slug: &str,
+    sort: Sort,
+    cursor: Option<&str>,
+    viewer: Option<&CurrentUser>,
+) -> Result<CommentPage, AppError> {
     let article_id = articles::service::id_of(&state.db, slug).await?;
     let cursor = parse_cursor(sort, cursor)?;
     let vis = visibility(viewer);
@@ -112,7 +118,10 @@ fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64]) -> Vec<C
     fn build(row: &CommentRow, children: &HashMap<i64, Vec<&CommentRow>>, liked: &[i64]) -> Option<Comment> {
         let mut c = to_comment(row);
         c.liked = liked.contains(&row.id);
-        c.replies = children.get(&row.id).map(|rs| rs.iter().filter_map(|r| build(r, children, liked)).collect()).unwrap_or_default();
+        c.replies = children
+            .get(&row.id)
+            .map(|rs| rs.iter().filter_map(|r| build(r, children, liked)).collect())
+            .unwrap_or_default();
         // A deleted comment is kept only as the holder of replies.
         (c.status != "deleted" || !c.replies.is_empty()).then_some(c)
     }
@@ -125,7 +134,13 @@ async fn publish(state: &AppState, event: Option<crate::live::LiveEvent>) {
     }
 }
 
-pub async fn post(state: &AppState, slug: &str, user: &CurrentUser, body: &str, parent_id: Option<i64>) -> Result<Posted, AppError> {
+pub async fn post(
+    state: &AppState,
+    slug: &str,
+    user: &CurrentUser,
+    body: &str,
+    parent_id: Option<i64>,
+) -> Result<Posted, AppError> {
     if user.banned {
         return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
     }
@@ -193,11 +208,14 @@ pub async fn edit(state: &AppState, id: i64, user: &CurrentUser, body: &str) -> 
         return Err(AppError::Forbidden("You can only edit your own comments.".into()));
     }
     if !moderator && now() - row.created_at > EDIT_WINDOW_SECS {
-        return Err(AppError::Forbidden("Comments can be edited for 15 minutes after posting; this one can no longer be changed.".into()));
+        return Err(AppError::Forbidden(
+            "Comments can be edited for 15 minutes after posting; this one can no longer be changed.".into(),
+        ));
     }
     let body = CommentBody::parse(body)?;
     let order = state.hub.order().await;
-    let (row, event) = store::update_body(&state.db, id, &body.source, &body.html, &body.fingerprint(), now(), event_json).await?;
+    let (row, event) =
+        store::update_body(&state.db, id, &body.source, &body.html, &body.fingerprint(), now(), event_json).await?;
     publish(state, event).await;
     drop(order);
     Ok((store::article_slug(&state.db, row.article_id).await?, to_comment(&row)))
@@ -236,7 +254,10 @@ pub async fn toggle_like(state: &AppState, id: i64, user: &CurrentUser) -> Resul
 pub async fn report(state: &AppState, id: i64, user: &CurrentUser, reason: &str) -> Result<String, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "Tell the moderators in a few words (up to 500 characters) what is wrong."));
+        return Err(AppError::invalid(
+            "reason",
+            "Tell the moderators in a few words (up to 500 characters) what is wrong.",
+        ));
     }
     let row = load(state, id).await?;
     store::report(&state.db, id, user.id, reason, now()).await?;
@@ -275,7 +296,8 @@ fn require_moderator(user: &CurrentUser) -> Result<(), AppError> {
 
 pub async fn moderate(state: &AppState, user: &CurrentUser, id: i64, action: Action) -> Result<(), AppError> {
     require_moderator(user)?;
-    let row = store::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound("That comment does not exist.".into()))?;
+    let row =
+        store::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound("That comment does not exist.".into()))?;
     let order = state.hub.order().await;
     let event = match action {
         Action::Hide => store::set_status(&state.db, id, "hidden", Some("comment.deleted"), removed_json).await?.1,

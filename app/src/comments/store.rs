@@ -1,7 +1,10 @@
 //! Comment SQL (SQLite dialect).
 
 use super::Sort;
-use crate::{db::Db, live::{self, LiveEvent}};
+use crate::{
+    db::Db,
+    live::{self, LiveEvent},
+};
 use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -56,22 +59,17 @@ pub async fn threads(
         (Sort::Newest, _) => (String::new(), "c.id DESC"),
         (Sort::Oldest, Some(Cursor::Id(id))) => (format!("AND c.id > {id}"), "c.id ASC"),
         (Sort::Oldest, _) => (String::new(), "c.id ASC"),
-        (Sort::Top, Some(Cursor::Top { likes, id })) => {
-            (format!("AND (c.like_count < {likes} OR (c.like_count = {likes} AND c.id < {id}))"), "c.like_count DESC, c.id DESC")
-        }
+        (Sort::Top, Some(Cursor::Top { likes, id })) => (
+            format!("AND (c.like_count < {likes} OR (c.like_count = {likes} AND c.id < {id}))"),
+            "c.like_count DESC, c.id DESC",
+        ),
         (Sort::Top, _) => (String::new(), "c.like_count DESC, c.id DESC"),
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
          WHERE c.article_id = ?1 AND c.depth = 1 AND {VISIBLE_TO} {after} ORDER BY {order} LIMIT ?4"
     );
-    sqlx::query_as(&sql)
-        .bind(article_id)
-        .bind(vis.viewer_id)
-        .bind(vis.moderator)
-        .bind(limit)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(&sql).bind(article_id).bind(vis.viewer_id).bind(vis.moderator).bind(limit).fetch_all(db).await
 }
 
 /// Every reply in the given threads, oldest first.
@@ -107,11 +105,13 @@ pub async fn liked_by(db: &Db, user_id: i64, ids: &[i64]) -> Result<Vec<i64>, sq
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    sqlx::query_scalar("SELECT comment_id FROM comment_likes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))")
-        .bind(user_id)
-        .bind(ids)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar(
+        "SELECT comment_id FROM comment_likes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(user_id)
+    .bind(ids)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn visible_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
@@ -178,7 +178,10 @@ pub async fn insert(
     }
     let row = get_in(&mut tx, id).await?;
     let event = if new.status == "visible" {
-        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?").bind(new.article_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
+            .bind(new.article_id)
+            .execute(&mut *tx)
+            .await?;
         Some(live::store::append(&mut tx, new.article_id, "comment.created", payload(&row)).await?)
     } else {
         None
@@ -227,17 +230,23 @@ pub async fn set_status(
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock before it reads.
     sqlx::query("UPDATE comments SET status = status WHERE id = ?").bind(id).execute(&mut *tx).await?;
-    let before: String = sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+    let before: String =
+        sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
     sqlx::query("UPDATE comments SET status = ? WHERE id = ?").bind(status).bind(id).execute(&mut *tx).await?;
     let row = get_in(&mut tx, id).await?;
     let delta = i64::from(status == "visible") - i64::from(before == "visible");
     if delta != 0 {
-        sqlx::query("UPDATE articles SET comment_count = comment_count + ? WHERE id = ?").bind(delta).bind(row.article_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE articles SET comment_count = comment_count + ? WHERE id = ?")
+            .bind(delta)
+            .bind(row.article_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    let has_replies: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ? AND status = 'visible')")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let has_replies: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ? AND status = 'visible')")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     let event = match kind {
         Some(kind) => Some(live::store::append(&mut tx, row.article_id, kind, payload(&row, has_replies)).await?),
         None => None,
@@ -247,7 +256,13 @@ pub async fn set_status(
 }
 
 /// Adds or removes a like; returns the new count, whether liked, and the event.
-pub async fn toggle_like(db: &Db, comment_id: i64, article_id: i64, user_id: i64, now: i64) -> Result<(i64, bool, LiveEvent), sqlx::Error> {
+pub async fn toggle_like(
+    db: &Db,
+    comment_id: i64,
+    article_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<(i64, bool, LiveEvent), sqlx::Error> {
     let mut tx = db.begin().await?;
     let removed = sqlx::query("DELETE FROM comment_likes WHERE comment_id = ? AND user_id = ?")
         .bind(comment_id)
@@ -264,11 +279,12 @@ pub async fn toggle_like(db: &Db, comment_id: i64, article_id: i64, user_id: i64
             .execute(&mut *tx)
             .await?;
     }
-    let likes: i64 = sqlx::query_scalar("UPDATE comments SET like_count = like_count + ? WHERE id = ? RETURNING like_count")
-        .bind(if removed { -1 } else { 1 })
-        .bind(comment_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let likes: i64 =
+        sqlx::query_scalar("UPDATE comments SET like_count = like_count + ? WHERE id = ? RETURNING like_count")
+            .bind(if removed { -1 } else { 1 })
+            .bind(comment_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let data = serde_json::json!({ "id": comment_id, "likes": likes }).to_string();
     let event = live::store::append(&mut tx, article_id, "comment.liked", data).await?;
     tx.commit().await?;
@@ -336,7 +352,11 @@ pub async fn article_slug(db: &Db, article_id: i64) -> Result<String, sqlx::Erro
 }
 
 /// The comments a reader wrote that others can see, newest first, with their articles.
-pub async fn by_author(db: &Db, author_id: i64, limit: i64) -> Result<Vec<(i64, String, String, String, i64)>, sqlx::Error> {
+pub async fn by_author(
+    db: &Db,
+    author_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, a.slug, a.headline, c.body_html, c.created_at FROM comments c JOIN articles a ON a.id = c.article_id \
          WHERE c.author_id = ? AND c.status = 'visible' ORDER BY c.id DESC LIMIT ?",

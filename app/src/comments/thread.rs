@@ -143,7 +143,7 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                     (n > 0)
                         .then(|| {
                             let label = if n == 1 { "Show 1 new comment".to_owned() } else { format!("Show {n} new comments") };
-                            view! { <button type="button" class="comments__show-new" on:click=show_new.clone()>{label}</button> }
+                            view! { <button type="button" class="comments__show-new" on:click=show_new>{label}</button> }
                         })
                 }}
             </div>
@@ -258,7 +258,11 @@ fn apply(s: &Section, kind: &str, data: &str) {
 
 /// The form for a new comment (`parent_id = None`) or a reply.
 #[component]
-fn CommentForm(parent_id: Option<i64>, #[prop(optional)] flash: FormFlash, #[prop(optional)] on_done: Option<Callback<()>>) -> impl IntoView {
+fn CommentForm(
+    parent_id: Option<i64>,
+    #[prop(optional)] flash: FormFlash,
+    #[prop(optional)] on_done: Option<Callback<()>>,
+) -> impl IntoView {
     let s = expect_context::<Section>();
     let text = NodeRef::<html::Textarea>::new();
     let error = RwSignal::new(flash.error.as_ref().filter(|_| parent_id.is_none()).map(|e| e.to_string()));
@@ -292,7 +296,8 @@ fn CommentForm(parent_id: Option<i64>, #[prop(optional)] flash: FormFlash, #[pro
                     } else {
                         s.total.update(|t| *t += 1);
                         let id = comment.id;
-                        s.threads.update(|t| place(t, comment, if parent_id.is_none() { Sort::Newest } else { s.sort }));
+                        s.threads
+                            .update(|t| place(t, comment, if parent_id.is_none() { Sort::Newest } else { s.sort }));
                         s.notice.set(String::new());
                         let _ = id;
                     }
@@ -498,5 +503,11 @@ fn html_to_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").trim().to_owned()
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
 }

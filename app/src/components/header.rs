@@ -4,12 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// The sections in the header, by tag.
-pub const SECTIONS: &[(&str, &str)] = &[
-    ("k-drama", "K-Drama"),
-    ("k-pop", "K-Pop"),
-    ("variety", "Variety"),
-    ("behind-the-scenes", "Behind the Scenes"),
-];
+pub const SECTIONS: &[(&str, &str)] =
+    &[("k-drama", "K-Drama"), ("k-pop", "K-Pop"), ("variety", "Variety"), ("behind-the-scenes", "Behind the Scenes")];
 
 /// Who is reading, loaded once per page for the header and the comment box.
 #[derive(Clone, Copy)]

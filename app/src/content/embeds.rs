@@ -60,8 +60,7 @@ pub fn parse_line(line: &str) -> Result<Option<Embed>, ContentError> {
     }
     let provider = match kind {
         "youtube" => {
-            let ok = source.len() == 11
-                && source.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let ok = source.len() == 11 && source.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !ok {
                 return Err(err("a YouTube id is 11 letters, digits, _ or -"));
             }

@@ -105,11 +105,7 @@ pub fn parse(text: &str) -> Result<ArticleSource, ContentError> {
 fn toml_error(err: toml::de::Error) -> ContentError {
     // toml names the missing or mistyped key in its message; keep the first line.
     let message = err.message().lines().next().unwrap_or("invalid TOML").to_owned();
-    let field = message
-        .split('`')
-        .nth(1)
-        .map(str::to_owned)
-        .unwrap_or_else(|| "front matter".to_owned());
+    let field = message.split('`').nth(1).map(str::to_owned).unwrap_or_else(|| "front matter".to_owned());
     ContentError { field, message }
 }
 
@@ -127,9 +123,7 @@ fn required(field: &str, value: String, max: usize) -> Result<String, ContentErr
 fn timestamp(field: &str, value: &str) -> Result<DateTime<Utc>, ContentError> {
     DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            ContentError::new(field, format!("{value:?} is not an RFC 3339 time like 2026-11-18T09:30:00Z"))
-        })
+        .map_err(|_| ContentError::new(field, format!("{value:?} is not an RFC 3339 time like 2026-11-18T09:30:00Z")))
 }
 
 fn local_path(field: &str, value: &str) -> Result<String, ContentError> {
@@ -180,18 +174,7 @@ fn check(raw: RawFrontMatter, body: String) -> Result<ArticleSource, ContentErro
     if body.trim().is_empty() {
         return Err(ContentError::new("body", "the article has no text after the front matter"));
     }
-    Ok(ArticleSource {
-        slug,
-        headline,
-        author,
-        published,
-        updated,
-        tags,
-        summary,
-        lead_image,
-        promo,
-        body,
-    })
+    Ok(ArticleSource { slug, headline, author, published, updated, tags, summary, lead_image, promo, body })
 }
 
 #[cfg(test)]

@@ -67,16 +67,14 @@ pub async fn import_file(db: &Db, path: &Path, public_dir: &Path) -> Result<Outc
     import_text(db, &text, Some(path), public_dir).await
 }
 
-pub async fn import_text(
-    db: &Db,
-    text: &str,
-    path: Option<&Path>,
-    public_dir: &Path,
-) -> Result<Outcome, ContentError> {
+pub async fn import_text(db: &Db, text: &str, path: Option<&Path>, public_dir: &Path) -> Result<Outcome, ContentError> {
     let source = front_matter::parse(text)?;
     if let Some(stem) = path.and_then(|p| p.file_stem()).and_then(|s| s.to_str()) {
         if stem != source.slug.as_str() {
-            return Err(ContentError::new("slug", format!("{:?} must match the file name {stem:?}", source.slug.as_str())));
+            return Err(ContentError::new(
+                "slug",
+                format!("{:?} must match the file name {stem:?}", source.slug.as_str()),
+            ));
         }
     }
     let hash = hex::encode(Sha256::new().chain_update(RENDERER_VERSION).chain_update(text).finalize());
@@ -84,7 +82,10 @@ pub async fn import_text(
         return Ok(Outcome::Unchanged);
     }
     if image_size(public_dir, &source.lead_image.src).is_none() {
-        return Err(ContentError::new("lead_image.src", format!("{} was not found under {}", source.lead_image.src, public_dir.display())));
+        return Err(ContentError::new(
+            "lead_image.src",
+            format!("{} was not found under {}", source.lead_image.src, public_dir.display()),
+        ));
     }
     let sizes = |src: &str| image_size(public_dir, src);
     let body = markdown::render(&source.body, &sizes)?;
@@ -173,7 +174,8 @@ The cast gathered for the first script reading.
         std::fs::create_dir_all(root.join("content")).unwrap();
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675" viewBox="0 0 1200 675"></svg>"#;
         std::fs::write(root.join("public/images/lead.svg"), svg).unwrap();
-        std::fs::write(root.join("public/images/inline.svg"), svg.replace("1200", "640").replace("675", "360")).unwrap();
+        std::fs::write(root.join("public/images/inline.svg"), svg.replace("1200", "640").replace("675", "360"))
+            .unwrap();
         let db = crate::db::connect(&format!("sqlite://{}", root.join("test.db").display())).await.unwrap();
         Fixture { db, root: tempfile_dir::Dir(root) }
     }
@@ -202,7 +204,10 @@ The cast gathered for the first script reading.
         assert_eq!(f.count("article_tags").await, 2);
         assert_eq!(f.count("article_media").await, 1);
 
-        f.write("first-look.md", &ARTICLE.replace("First Look\"", "First Look, Updated\"").replace("\"casting\"", "\"interview\""));
+        f.write(
+            "first-look.md",
+            &ARTICLE.replace("First Look\"", "First Look, Updated\"").replace("\"casting\"", "\"interview\""),
+        );
         let edited = f.import().await;
         assert_eq!((edited.created, edited.updated), (0, 1));
         let headline: String = sqlx::query_scalar("SELECT headline FROM articles").fetch_one(&f.db).await.unwrap();
@@ -215,8 +220,16 @@ The cast gathered for the first script reading.
     async fn malformed_file_is_reported_and_others_still_import() {
         let f = fixture().await;
         f.write("first-look.md", ARTICLE);
-        f.write("broken.md", &ARTICLE.replace("slug = \"first-look\"", "slug = \"broken\"").replace("published = \"2026-11-01T08:00:00Z\"", "published = \"soon\""));
-        f.write("no-alt.md", &ARTICLE.replace("slug = \"first-look\"", "slug = \"no-alt\"").replace("![The director]", "![]"));
+        f.write(
+            "broken.md",
+            &ARTICLE
+                .replace("slug = \"first-look\"", "slug = \"broken\"")
+                .replace("published = \"2026-11-01T08:00:00Z\"", "published = \"soon\""),
+        );
+        f.write(
+            "no-alt.md",
+            &ARTICLE.replace("slug = \"first-look\"", "slug = \"no-alt\"").replace("![The director]", "![]"),
+        );
         f.write("wrong-name.md", ARTICLE);
         let report = f.import().await;
         assert_eq!(report.created, 1);
@@ -249,7 +262,11 @@ The cast gathered for the first script reading.
     fn reads_svg_and_png_sizes() {
         let dir = std::env::temp_dir().join(format!("spotlight-size-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("a.svg"), "<?xml version=\"1.0\"?>\n<svg width=\"320px\" height=\"180\" xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        std::fs::write(
+            dir.join("a.svg"),
+            "<?xml version=\"1.0\"?>\n<svg width=\"320px\" height=\"180\" xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.extend_from_slice(&640u32.to_be_bytes());
         png.extend_from_slice(&480u32.to_be_bytes());

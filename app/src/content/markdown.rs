@@ -52,10 +52,7 @@ pub fn render(markdown: &str, image_size: ImageSizes) -> Result<RenderedBody, Co
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn render_markdown(
@@ -114,7 +111,11 @@ fn render_markdown(
 
 fn is_unsafe_link(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with('/') || lower.starts_with('#') || lower.starts_with("mailto:"))
+    !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with('/')
+        || lower.starts_with('#')
+        || lower.starts_with("mailto:"))
 }
 
 /// Reads the alt text of an image: the text events up to its end tag.
@@ -179,7 +180,9 @@ mod tests {
     #[test]
     fn lone_image_becomes_figure_with_size_and_caption() {
         let out = render_ok("![Two actors](/images/a.svg \"On set\")\n");
-        assert!(out.html.contains("<figure><img src=\"/images/a.svg\" alt=\"Two actors\" width=\"800\" height=\"450\" loading=\"lazy\""));
+        assert!(out.html.contains(
+            "<figure><img src=\"/images/a.svg\" alt=\"Two actors\" width=\"800\" height=\"450\" loading=\"lazy\""
+        ));
         assert!(out.html.contains("<figcaption>On set</figcaption></figure>"));
         assert!(!out.html.contains("<p><figure>"));
     }
@@ -203,6 +206,9 @@ mod tests {
         let titles: Vec<_> = out.embeds.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, ["One", "Two"]);
         assert!(out.html.contains("video-facade"));
-        assert!(out.html.contains("@[vimeo](1 &quot;not an embed&quot;)") || out.html.contains("@[vimeo](1 \"not an embed\")"));
+        assert!(
+            out.html.contains("@[vimeo](1 &quot;not an embed&quot;)")
+                || out.html.contains("@[vimeo](1 \"not an embed\")")
+        );
     }
 }

@@ -1,18 +1,18 @@
 use crate::{
+    articles::ArticleCard,
     articles::{get_article, tag_label, Article},
     auth::{take_form_flash, FormFlash},
     comments::{list_comments, thread::CommentsSection, CommentPage},
+    components::article_card::ArticleCardView,
     components::{error_panel::ErrorPanel, header::UserResource, page_meta::PageMeta},
     errors::AppError,
     live::LiveFeed,
     pages::not_found::NotFound,
     reactions::{get_reactions, widget::ReactionsWidget, Reactions},
     search::similar_articles,
-    components::article_card::ArticleCardView,
-    articles::ArticleCard,
 };
-use leptos_meta::Meta;
 use leptos::prelude::*;
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -24,7 +24,8 @@ pub fn ArticlePage() -> impl IntoView {
     let query = use_query_map();
     let sort = move || query.read().get("sort");
     let cursor = move || query.read().get("cursor");
-    let comments = Resource::new(move || (slug(), sort(), cursor()), |(slug, sort, cursor)| list_comments(slug, sort, cursor));
+    let comments =
+        Resource::new(move || (slug(), sort(), cursor()), |(slug, sort, cursor)| list_comments(slug, sort, cursor));
     let flash = Resource::new(|| (), |_| take_form_flash());
     let similar = Resource::new(slug, similar_articles);
     let user = expect_context::<UserResource>().0;

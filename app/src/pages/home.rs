@@ -32,7 +32,9 @@ pub fn Listing(page: CardPage, first: bool, heading: Option<String>, base: Strin
     let title = heading.clone().unwrap_or_default();
     let description = match &heading {
         Some(h) => format!("The latest {h} news on Spotlight."),
-        None => "Spotlight: K-drama and K-pop news, behind-the-scenes reports and the conversation around them.".to_owned(),
+        None => {
+            "Spotlight: K-drama and K-pop news, behind-the-scenes reports and the conversation around them.".to_owned()
+        }
     };
     let canonical = format!("{site_url}{base}");
     let empty = items.is_empty();

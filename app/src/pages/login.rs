@@ -50,4 +50,3 @@ pub fn LoginPage() -> impl IntoView {
         </section>
     }
 }
-

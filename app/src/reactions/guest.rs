@@ -51,7 +51,10 @@ pub fn guest_id(state: &AppState, headers: &HeaderMap) -> Option<String> {
 pub fn new_guest(state: &AppState) -> (String, String) {
     let id = auth::session::new_token()[..32].to_owned();
     let secure = if state.site.is_https() { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE}={id}.{}; HttpOnly; SameSite=Lax; Path=/; Max-Age={MAX_AGE_SECS}{secure}", sign(&state.secret, &id));
+    let cookie = format!(
+        "{COOKIE}={id}.{}; HttpOnly; SameSite=Lax; Path=/; Max-Age={MAX_AGE_SECS}{secure}",
+        sign(&state.secret, &id)
+    );
     (id, cookie)
 }
 
@@ -108,6 +111,7 @@ pub async fn load_or_create_secret(db: &crate::db::Db) -> Result<Vec<u8>, sqlx::
         .bind(&fresh)
         .execute(db)
         .await?;
-    let key: String = sqlx::query_scalar("SELECT value FROM settings WHERE name = 'guest_cookie_key'").fetch_one(db).await?;
+    let key: String =
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'guest_cookie_key'").fetch_one(db).await?;
     Ok(hex::decode(key).unwrap_or_else(|_| fresh.into_bytes()))
 }

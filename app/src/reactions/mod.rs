@@ -28,9 +28,11 @@ pub struct Kind(&'static str);
 
 impl Kind {
     pub fn parse(s: &str) -> Result<Self, AppError> {
-        KINDS.iter().find(|(k, _, _)| *k == s).map(|(k, _, _)| Self(k)).ok_or_else(|| {
-            AppError::invalid("reaction", "Pick one of love, haha, wow, sad, angry or excited.")
-        })
+        KINDS
+            .iter()
+            .find(|(k, _, _)| *k == s)
+            .map(|(k, _, _)| Self(k))
+            .ok_or_else(|| AppError::invalid("reaction", "Pick one of love, haha, wow, sad, angry or excited."))
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -136,7 +138,10 @@ mod tests {
     use super::*;
 
     fn counts(pairs: &[(&str, i64)], mine: Option<&str>) -> Reactions {
-        Reactions::from_counts(&pairs.iter().map(|(k, c)| ((*k).to_owned(), *c)).collect::<Vec<_>>(), mine.map(str::to_owned))
+        Reactions::from_counts(
+            &pairs.iter().map(|(k, c)| ((*k).to_owned(), *c)).collect::<Vec<_>>(),
+            mine.map(str::to_owned),
+        )
     }
 
     #[test]

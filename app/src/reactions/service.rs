@@ -5,7 +5,8 @@ use crate::{articles, db::now, errors::AppError, live, state::AppState, throttle
 
 fn payload(counts: &[(String, i64)]) -> String {
     let r = Reactions::from_counts(counts, None);
-    let counts: serde_json::Map<String, serde_json::Value> = r.counts.iter().map(|(k, c)| (k.clone(), (*c).into())).collect();
+    let counts: serde_json::Map<String, serde_json::Value> =
+        r.counts.iter().map(|(k, c)| (k.clone(), (*c).into())).collect();
     serde_json::json!({ "counts": counts, "total": r.total }).to_string()
 }
 
@@ -19,7 +20,13 @@ pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Resul
     Ok(Reactions::from_counts(&counts, mine))
 }
 
-async fn change(state: &AppState, slug: &str, reader: &Reader, pick: Option<Kind>, ip: &str) -> Result<Reactions, AppError> {
+async fn change(
+    state: &AppState,
+    slug: &str,
+    reader: &Reader,
+    pick: Option<Kind>,
+    ip: &str,
+) -> Result<Reactions, AppError> {
     let article_id = articles::service::id_of(&state.db, slug).await?;
     let limit = state.limits.reactions_per_ip;
     throttle::check(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
@@ -45,7 +52,13 @@ pub async fn remove(state: &AppState, slug: &str, reader: &Reader, ip: &str) -> 
 }
 
 /// The form's button: pick `kind`, or take it back when it is already the pick.
-pub async fn toggle(state: &AppState, slug: &str, reader: &Reader, kind: &str, ip: &str) -> Result<Reactions, AppError> {
+pub async fn toggle(
+    state: &AppState,
+    slug: &str,
+    reader: &Reader,
+    kind: &str,
+    ip: &str,
+) -> Result<Reactions, AppError> {
     let kind = Kind::parse(kind)?;
     let article_id = articles::service::id_of(&state.db, slug).await?;
     let mine = store::mine(&state.db, article_id, &reader.key()).await?;

@@ -1,6 +1,9 @@
 //! Reaction SQL. A pick and the counts change in one transaction.
 
-use crate::{db::Db, live::{self, LiveEvent}};
+use crate::{
+    db::Db,
+    live::{self, LiveEvent},
+};
 
 pub async fn counts(db: &Db, article_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?").bind(article_id).fetch_all(db).await
@@ -33,11 +36,12 @@ pub async fn apply(
 ) -> Result<Applied, sqlx::Error> {
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock from its first statement.
-    let old: Option<String> = sqlx::query_scalar("DELETE FROM reactions WHERE article_id = ? AND reader = ? RETURNING kind")
-        .bind(article_id)
-        .bind(reader)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let old: Option<String> =
+        sqlx::query_scalar("DELETE FROM reactions WHERE article_id = ? AND reader = ? RETURNING kind")
+            .bind(article_id)
+            .bind(reader)
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some(old) = &old {
         sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = ? AND kind = ?")
             .bind(article_id)

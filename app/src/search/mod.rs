@@ -34,7 +34,8 @@ pub struct Results {
 /// Turns what a reader typed into a safe full-text query: words only, each
 /// quoted (so quotes, operators and column filters are plain text), all required.
 pub fn fts_query(input: &str) -> Option<String> {
-    let cleaned: String = input.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let cleaned: String =
+        input.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
     let words: Vec<String> = cleaned.split_whitespace().take(12).map(|w| format!("\"{}\"", w.to_lowercase())).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -58,7 +59,10 @@ mod tests {
     #[test]
     fn queries_become_quoted_words() {
         assert_eq!(fts_query("Moonlit harbor").as_deref(), Some("\"moonlit\" \"harbor\""));
-        assert_eq!(fts_query("\"quoted\" AND NOT -x OR headline:y*").as_deref(), Some("\"quoted\" \"and\" \"not\" \"x\" \"or\" \"headline\" \"y\""));
+        assert_eq!(
+            fts_query("\"quoted\" AND NOT -x OR headline:y*").as_deref(),
+            Some("\"quoted\" \"and\" \"not\" \"x\" \"or\" \"headline\" \"y\"")
+        );
         assert_eq!(fts_query("  \u{0}\u{7}\t"), None);
         assert_eq!(fts_query(""), None);
         assert_eq!(fts_query(&"word ".repeat(1000)).unwrap().matches('"').count(), 24, "at most 12 words");

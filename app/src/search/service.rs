@@ -36,12 +36,19 @@ pub async fn search(state: &AppState, q: &str, page: i64) -> Result<Results, App
         })
         .collect();
     let query: String = q.chars().filter(|c| !c.is_control()).take(super::MAX_QUERY_CHARS).collect();
-    Ok(Results { query: query.trim().to_owned(), hits, total, page, pages: (total + RESULTS_PER_PAGE - 1) / RESULTS_PER_PAGE, site_url })
+    Ok(Results {
+        query: query.trim().to_owned(),
+        hits,
+        total,
+        page,
+        pages: (total + RESULTS_PER_PAGE - 1) / RESULTS_PER_PAGE,
+        site_url,
+    })
 }
 
 const STOPWORDS: &[&str] = &[
-    "about", "after", "also", "before", "from", "have", "into", "more", "over", "that", "their", "there", "this", "what",
-    "when", "where", "which", "while", "with", "will", "your", "they", "them", "were", "been", "than", "then",
+    "about", "after", "also", "before", "from", "have", "into", "more", "over", "that", "their", "there", "this",
+    "what", "when", "where", "which", "while", "with", "will", "your", "they", "them", "were", "been", "than", "then",
 ];
 
 /// Up to `limit` articles like `slug`: most shared tags first, then the closest

@@ -4,7 +4,10 @@ use crate::db::Db;
 
 /// Matched article ids with snippets, best first, and the number of matches.
 pub async fn search(db: &Db, fts: &str, limit: i64, offset: i64) -> Result<(Vec<(i64, String)>, i64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?").bind(fts).fetch_one(db).await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?")
+        .bind(fts)
+        .fetch_one(db)
+        .await?;
     // Private-use characters mark the hits, so the snippet can be escaped before <mark> goes in.
     let rows = sqlx::query_as(
         "SELECT rowid, snippet(articles_fts, -1, char(57344), char(57345), '…', 24) FROM articles_fts \

@@ -57,22 +57,39 @@ pub struct Edit {
     body: String,
 }
 
-pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, User(user): User, ApiJson(edit): ApiJson<Edit>) -> Result<Response, ApiError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    User(user): User,
+    ApiJson(edit): ApiJson<Edit>,
+) -> Result<Response, ApiError> {
     let (_, comment) = service::edit(&state, id, &user, &edit.body).await?;
     Ok(Json(comment).into_response())
 }
 
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>, User(user): User) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    User(user): User,
+) -> Result<StatusCode, ApiError> {
     service::delete(&state, id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn like(State(state): State<AppState>, Path(id): Path<i64>, User(user): User) -> Result<Json<Value>, ApiError> {
+pub async fn like(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    User(user): User,
+) -> Result<Json<Value>, ApiError> {
     let (likes, liked) = service::set_like(&state, id, &user, true).await?;
     Ok(Json(json!({ "id": id, "likes": likes, "liked": liked })))
 }
 
-pub async fn unlike(State(state): State<AppState>, Path(id): Path<i64>, User(user): User) -> Result<Json<Value>, ApiError> {
+pub async fn unlike(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    User(user): User,
+) -> Result<Json<Value>, ApiError> {
     let (likes, liked) = service::set_like(&state, id, &user, false).await?;
     Ok(Json(json!({ "id": id, "likes": likes, "liked": liked })))
 }
@@ -82,7 +99,12 @@ pub struct Report {
     reason: String,
 }
 
-pub async fn report(State(state): State<AppState>, Path(id): Path<i64>, User(user): User, ApiJson(r): ApiJson<Report>) -> Result<Response, ApiError> {
+pub async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    User(user): User,
+    ApiJson(r): ApiJson<Report>,
+) -> Result<Response, ApiError> {
     service::report(&state, id, &user, &r.reason).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "status": "reported" }))).into_response())
 }

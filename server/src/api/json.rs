@@ -29,7 +29,13 @@ fn rejection_error(rejection: &JsonRejection) -> AppError {
         JsonRejection::MissingJsonContentType(_) => {
             AppError::BadRequest("Send the request body as JSON (Content-Type: application/json).".into())
         }
-        JsonRejection::JsonDataError(e) => AppError::invalid("body", format!("The request body has a wrong or missing field: {}", e.body_text().rsplit(": ").next().unwrap_or_default())),
+        JsonRejection::JsonDataError(e) => AppError::invalid(
+            "body",
+            format!(
+                "The request body has a wrong or missing field: {}",
+                e.body_text().rsplit(": ").next().unwrap_or_default()
+            ),
+        ),
         JsonRejection::JsonSyntaxError(_) => AppError::BadRequest("The request body is not valid JSON.".into()),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             AppError::PayloadTooLarge("The request body is too large.".into())

@@ -80,7 +80,8 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let article_id = articles::service::id_of(&state.db, &slug).await?;
-    let header_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let header_id =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.
     let rx = state.hub.subscribe();
     let mut cursor = Cursor { db: state.db.clone(), article_id, last: 0, pending: VecDeque::new(), more: false, rx };

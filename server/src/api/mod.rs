@@ -4,10 +4,10 @@
 mod articles;
 pub mod auth;
 mod comments;
-mod live;
-mod reactions;
 mod error;
 mod json;
+mod live;
+mod reactions;
 
 pub use error::ApiError;
 pub use json::ApiJson;

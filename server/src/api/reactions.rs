@@ -26,7 +26,11 @@ fn respond(r: Reactions, cookie: Option<String>) -> Response {
     res
 }
 
-pub async fn get(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
     let reader = guest::resolve(&state, &headers).await?;
     Ok(Json(body(&service::get(&state, &slug, reader.as_ref()).await?)))
 }

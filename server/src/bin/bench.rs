@@ -49,7 +49,9 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(args.get(1).map(String::as_str).unwrap_or("sqlite://target/bench/spotlight.db")).await,
         Some("fanout") => fanout(&args[1], &args[2], args[3].parse()?).await,
         Some("idle") => idle(&args[1], &args[2], args[3].parse()?, args[4].parse()?).await,
-        _ => anyhow::bail!("usage: bench seed <db-url> | fanout <addr> <slug> <n> | idle <addr> <slug> <n> <server-pid>"),
+        _ => {
+            anyhow::bail!("usage: bench seed <db-url> | fanout <addr> <slug> <n> | idle <addr> <slug> <n> <server-pid>")
+        }
     }
 }
 
@@ -62,8 +64,12 @@ async fn seed(url: &str) -> anyhow::Result<()> {
     ] {
         let text = BENCH_ARTICLE.replace("SLUG", slug).replace("HEADLINE", headline);
         app::content::import::import_text(&db, &text, None, public).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let article_id: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_one(&db).await?;
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE article_id = ?").bind(article_id).fetch_one(&db).await?;
+        let article_id: i64 =
+            sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_one(&db).await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE article_id = ?")
+            .bind(article_id)
+            .fetch_one(&db)
+            .await?;
         if existing > 0 {
             continue;
         }
@@ -82,7 +88,9 @@ async fn seed(url: &str) -> anyhow::Result<()> {
             .await?;
             users.push(id);
         }
-        let body = app::comments::body::CommentBody::parse("What a **scene**. I watched it three times — the *music* in the last minute!")?;
+        let body = app::comments::body::CommentBody::parse(
+            "What a **scene**. I watched it three times — the *music* in the last minute!",
+        )?;
         let mut top_ids: Vec<i64> = Vec::new();
         for i in 0..comments {
             // Every fifth comment replies to the newest top-level one.
@@ -108,7 +116,11 @@ async fn seed(url: &str) -> anyhow::Result<()> {
                 top_ids.push(id);
             }
         }
-        sqlx::query("UPDATE articles SET comment_count = ? WHERE id = ?").bind(comments as i64).bind(article_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE articles SET comment_count = ? WHERE id = ?")
+            .bind(comments as i64)
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
         for (i, user) in users.iter().enumerate() {
             let kind = app::reactions::KINDS[i % 6].0;
             sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES (?, ?, ?, ?)")
@@ -173,7 +185,10 @@ async fn login(addr: &str) -> anyhow::Result<String> {
 async fn subscribe(addr: &str, slug: &str) -> anyhow::Result<TcpStream> {
     let mut stream = TcpStream::connect(addr).await?;
     stream
-        .write_all(format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").as_bytes())
+        .write_all(
+            format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
+                .as_bytes(),
+        )
         .await?;
     let mut head = Vec::new();
     let mut byte = [0u8; 1024];
@@ -182,7 +197,11 @@ async fn subscribe(addr: &str, slug: &str) -> anyhow::Result<TcpStream> {
         anyhow::ensure!(n > 0, "stream closed before its head");
         head.extend_from_slice(&byte[..n]);
     }
-    anyhow::ensure!(head.starts_with(b"HTTP/1.1 200"), "live stream refused: {}", String::from_utf8_lossy(&head[..head.len().min(60)]));
+    anyhow::ensure!(
+        head.starts_with(b"HTTP/1.1 200"),
+        "live stream refused: {}",
+        String::from_utf8_lossy(&head[..head.len().min(60)])
+    );
     Ok(stream)
 }
 

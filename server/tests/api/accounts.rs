@@ -47,7 +47,8 @@ async fn signup_sets_a_session_cookie_and_me_knows_the_user() {
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.state.db).await.unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     let token = token_of(&cookie);
-    let sessions: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_all(&app.state.db).await.unwrap();
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_all(&app.state.db).await.unwrap();
     assert_eq!(sessions.len(), 1);
     assert_ne!(sessions[0], token, "only a hash of the token is stored");
     assert!(token.len() >= 32, "at least 128 bits");
@@ -117,7 +118,10 @@ async fn expired_and_idle_sessions_end() {
     let app = spawn_app().await;
     app.signup("sleepy").await;
     assert_eq!(app.get("/api/v1/me").await.status(), 200);
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 15 * 24 * 3600").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 15 * 24 * 3600")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(app.get("/api/v1/me").await.status(), 401, "idle timeout");
     app.login("sleepy", PASSWORD).await;
     sqlx::query("UPDATE sessions SET expires_at = 0").execute(&app.state.db).await.unwrap();
@@ -158,13 +162,19 @@ async fn usernames_are_unique_regardless_of_case() {
     let app = spawn_app().await;
     assert_eq!(app.signup("Hana_Seo").await.status(), 201);
     let res = app
-        .post_json("/api/v1/auth/signup", json!({ "username": "hana_SEO", "email": "other@example.com", "password": PASSWORD }))
+        .post_json(
+            "/api/v1/auth/signup",
+            json!({ "username": "hana_SEO", "email": "other@example.com", "password": PASSWORD }),
+        )
         .await;
     assert_eq!(res.status(), 409);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["field"], "username");
     let res = app
-        .post_json("/api/v1/auth/signup", json!({ "username": "someone_else", "email": "HANA_SEO@example.com", "password": PASSWORD }))
+        .post_json(
+            "/api/v1/auth/signup",
+            json!({ "username": "someone_else", "email": "HANA_SEO@example.com", "password": PASSWORD }),
+        )
         .await;
     assert_eq!(res.status(), 409);
     assert_eq!(app.count("users").await, 1);
@@ -174,7 +184,10 @@ async fn usernames_are_unique_regardless_of_case() {
 async fn common_password_is_refused() {
     let app = spawn_app().await;
     let res = app
-        .post_json("/api/v1/auth/signup", json!({ "username": "weak", "email": "w@example.com", "password": "1234567890" }))
+        .post_json(
+            "/api/v1/auth/signup",
+            json!({ "username": "weak", "email": "w@example.com", "password": "1234567890" }),
+        )
         .await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();
@@ -206,7 +219,14 @@ async fn odd_input_gets_a_clean_4xx_and_stores_nothing() {
         let err: Value = res.json().await.unwrap_or(Value::Null);
         assert!(err["error"]["message"].is_string(), "readable error for {shown}");
     }
-    let res = app.client.post(app.url("/api/v1/auth/signup")).body("{not json").header("content-type", "application/json").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/signup"))
+        .body("{not json")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(app.count("users").await, 0);
 }

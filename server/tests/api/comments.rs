@@ -15,11 +15,21 @@ async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
         .unwrap();
     assert_eq!(res.status(), 201);
     // Accounts older than ten minutes are not held for links: age them unless a test wants otherwise.
-    sqlx::query("UPDATE users SET created_at = created_at - 3600 WHERE username = ?").bind(name).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE users SET created_at = created_at - 3600 WHERE username = ?")
+        .bind(name)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     client
 }
 
-async fn post(client: &reqwest::Client, app: &TestApp, slug: &str, body: &str, parent: Option<i64>) -> reqwest::Response {
+async fn post(
+    client: &reqwest::Client,
+    app: &TestApp,
+    slug: &str,
+    body: &str,
+    parent: Option<i64>,
+) -> reqwest::Response {
     client
         .post(app.url(&format!("/api/v1/articles/{slug}/comments")))
         .json(&json!({ "body": body, "parent_id": parent }))
@@ -156,7 +166,8 @@ async fn reports_reach_the_moderation_queue() {
     let url = app.url(&format!("/api/v1/comments/{id}/report"));
     assert_eq!(b.post(&url).json(&json!({ "reason": "" })).send().await.unwrap().status(), 422);
     assert_eq!(b.post(&url).json(&json!({ "reason": "Insults another reader" })).send().await.unwrap().status(), 202);
-    let reasons: Vec<String> = sqlx::query_scalar("SELECT reason FROM comment_reports").fetch_all(&app.state.db).await.unwrap();
+    let reasons: Vec<String> =
+        sqlx::query_scalar("SELECT reason FROM comment_reports").fetch_all(&app.state.db).await.unwrap();
     assert_eq!(reasons, ["Insults another reader"]);
 }
 
@@ -194,7 +205,10 @@ async fn links_get_nofollow_ugc() {
     let slug = app.first_slug().await;
     let a = reader(&app, "linker").await;
     let body = post_ok(&a, &app, &slug, "See [the trailer](https://example.com/t)", None).await;
-    assert_eq!(body["body_html"], "<p>See <a href=\"https://example.com/t\" rel=\"nofollow ugc noopener\">the trailer</a></p>\n");
+    assert_eq!(
+        body["body_html"],
+        "<p>See <a href=\"https://example.com/t\" rel=\"nofollow ugc noopener\">the trailer</a></p>\n"
+    );
 }
 
 #[tokio::test]
@@ -347,7 +361,8 @@ async fn moderators_hide_and_ban_readers_do_not() {
         }
     };
     let as_troll = user_of("troll_two").await;
-    let refused = app::comments::service::moderate(&app.state, &as_troll, id, app::comments::service::Action::Hide).await;
+    let refused =
+        app::comments::service::moderate(&app.state, &as_troll, id, app::comments::service::Action::Hide).await;
     assert_eq!(refused.unwrap_err().status(), 403);
     let as_mod = user_of("mod_one").await;
     app::comments::service::moderate(&app.state, &as_mod, id, app::comments::service::Action::Hide).await.unwrap();
@@ -370,7 +385,10 @@ async fn moderation_page_is_for_moderators_only() {
     let client = reader(&app, "plain_reader").await;
     let res = client.get(app.url("/moderation")).send().await.unwrap();
     assert_eq!(res.status(), 403);
-    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = 'plain_reader'").execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = 'plain_reader'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     let res = client.get(app.url("/moderation")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("Moderation"));

@@ -51,7 +51,11 @@ async fn similar_articles_share_tags_and_never_include_the_article_itself() {
     let similar = app::search::service::similar(&app.state.db, slug, 4).await.unwrap();
     assert!(!similar.is_empty() && similar.len() <= 4);
     assert!(similar.iter().all(|c| c.slug != slug));
-    assert!(similar[0].tags.iter().any(|t| t == "moonlit-harbor"), "the best match shares the show's tag: {:?}", similar[0]);
+    assert!(
+        similar[0].tags.iter().any(|t| t == "moonlit-harbor"),
+        "the best match shares the show's tag: {:?}",
+        similar[0]
+    );
     let again = app::search::service::similar(&app.state.db, slug, 4).await.unwrap();
     assert_eq!(similar, again, "a stable order");
     let (_, html) = app.get_text(&format!("/articles/{slug}")).await;
@@ -91,7 +95,8 @@ async fn feed_and_sitemap_parse_as_xml() {
     }
     let (_, sitemap) = app.get_text("/sitemap.xml").await;
     let doc = roxmltree::Document::parse(&sitemap).expect("sitemap is XML");
-    let locs: Vec<String> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text().map(str::to_owned)).collect();
+    let locs: Vec<String> =
+        doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text().map(str::to_owned)).collect();
     assert!(locs.iter().all(|l| l.starts_with(&app.address)));
     assert!(locs.iter().any(|l| l.contains("/articles/")));
 }

@@ -42,7 +42,12 @@ async fn article_page_renders_headline_body_and_tags() {
     assert_eq!(status, 200);
     let headline = item["headline"].as_str().unwrap().replace('\'', "&#x27;");
     assert!(html.contains("class=\"article__headline\""));
-    assert!(html.contains(&format!("<title>{} | Spotlight</title>", headline.replace('&', "&amp;").replace("&amp;#x27;", "&#x27;"))) || html.contains("| Spotlight</title>"));
+    assert!(
+        html.contains(&format!(
+            "<title>{} | Spotlight</title>",
+            headline.replace('&', "&amp;").replace("&amp;#x27;", "&#x27;")
+        )) || html.contains("| Spotlight</title>")
+    );
     assert!(html.contains("fetchpriority=\"high\""), "lead image is eager");
     assert!(html.contains("class=\"article__body\""));
     let tag = item["tags"][0].as_str().unwrap();

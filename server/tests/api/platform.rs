@@ -16,9 +16,8 @@ async fn reimport_changes_nothing() {
     let articles = app.count("articles").await;
     let tags = app.count("article_tags").await;
     assert!(articles >= 12, "demo content imported at start: {articles}");
-    let report = app::content::import_dir(&app.state.db, &workspace().join("content"), &app.config.public_dir)
-        .await
-        .unwrap();
+    let report =
+        app::content::import_dir(&app.state.db, &workspace().join("content"), &app.config.public_dir).await.unwrap();
     assert_eq!((report.created, report.updated, report.failed.len()), (0, 0, 0), "{report:?}");
     assert_eq!(report.unchanged as i64, articles);
     assert_eq!(app.count("articles").await, articles);
@@ -46,13 +45,8 @@ async fn static_images_are_cached_long_and_requests_carry_an_id() {
 #[tokio::test]
 async fn cross_origin_post_is_refused() {
     let app = spawn_app().await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/articles"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.client.post(app.url("/api/v1/articles")).header("origin", "https://evil.example").send().await.unwrap();
     assert_eq!(res.status(), 403);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "forbidden");

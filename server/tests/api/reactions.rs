@@ -14,7 +14,12 @@ impl TestApp {
 }
 
 async fn put(client: &reqwest::Client, app: &TestApp, slug: &str, kind: &str) -> reqwest::Response {
-    client.put(app.url(&format!("/api/v1/articles/{slug}/reactions"))).json(&json!({ "reaction": kind })).send().await.unwrap()
+    client
+        .put(app.url(&format!("/api/v1/articles/{slug}/reactions")))
+        .json(&json!({ "reaction": kind }))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn delete(client: &reqwest::Client, app: &TestApp, slug: &str) -> reqwest::Response {
@@ -31,11 +36,17 @@ async fn pick_switch_and_take_back() {
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("spotlight_reader=") && cookie.contains("HttpOnly") && cookie.contains("Max-Age="));
     let body: Value = res.json().await.unwrap();
-    assert_eq!((body["counts"]["love"].as_i64(), body["total"].as_i64(), body["mine"].as_str()), (Some(1), Some(1), Some("love")));
+    assert_eq!(
+        (body["counts"]["love"].as_i64(), body["total"].as_i64(), body["mine"].as_str()),
+        (Some(1), Some(1), Some("love"))
+    );
     assert_eq!(body["counts"].as_object().unwrap().len(), 6, "every kind is listed");
 
     let body: Value = put(&reader, &app, &slug, "wow").await.json().await.unwrap();
-    assert_eq!((body["counts"]["love"].as_i64(), body["counts"]["wow"].as_i64(), body["total"].as_i64()), (Some(0), Some(1), Some(1)));
+    assert_eq!(
+        (body["counts"]["love"].as_i64(), body["counts"]["wow"].as_i64(), body["total"].as_i64()),
+        (Some(0), Some(1), Some(1))
+    );
 
     let again: Value = put(&reader, &app, &slug, "wow").await.json().await.unwrap();
     assert_eq!(again["total"], 1, "the same pick twice counts once");
@@ -45,7 +56,8 @@ async fn pick_switch_and_take_back() {
 
     let other = app.new_client();
     put(&other, &app, &slug, "sad").await;
-    let seen: Value = reader.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
+    let seen: Value =
+        reader.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((seen["counts"]["sad"].as_i64(), seen["mine"].is_null()), (Some(1), true));
 }
 
@@ -92,9 +104,11 @@ async fn guest_pick_moves_to_the_account_at_login_without_counting_twice() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let seen: Value = reader.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
+    let seen: Value =
+        reader.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((seen["mine"].as_str(), seen["total"].as_i64()), (Some("excited"), Some(1)));
-    let readers: Vec<String> = sqlx::query_scalar("SELECT reader FROM reactions").fetch_all(&app.state.db).await.unwrap();
+    let readers: Vec<String> =
+        sqlx::query_scalar("SELECT reader FROM reactions").fetch_all(&app.state.db).await.unwrap();
     assert_eq!(readers.len(), 1);
     assert!(readers[0].starts_with("u:"));
 
@@ -102,9 +116,15 @@ async fn guest_pick_moves_to_the_account_at_login_without_counting_twice() {
     reader.post(app.url("/api/v1/auth/logout")).send().await.unwrap();
     let guest2 = app.new_client();
     put(&guest2, &app, &slug, "angry").await;
-    let res = guest2.post(app.url("/api/v1/auth/login")).json(&json!({ "login": "was_guest", "password": "harbour-lantern-92" })).send().await.unwrap();
+    let res = guest2
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({ "login": "was_guest", "password": "harbour-lantern-92" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let seen: Value = guest2.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
+    let seen: Value =
+        guest2.get(app.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
     assert_eq!((seen["mine"].as_str(), seen["total"].as_i64()), (Some("excited"), Some(1)), "the account's pick stays");
     assert_eq!(seen["counts"]["angry"], 0);
 }
@@ -124,7 +144,12 @@ async fn counts_never_drift_under_concurrent_changes() {
                 let res = if (reader + step) % 4 == 3 {
                     client.delete(&endpoint).send().await.unwrap()
                 } else {
-                    client.put(&endpoint).json(&json!({ "reaction": kinds[(reader * 7 + step) % 6] })).send().await.unwrap()
+                    client
+                        .put(&endpoint)
+                        .json(&json!({ "reaction": kinds[(reader * 7 + step) % 6] }))
+                        .send()
+                        .await
+                        .unwrap()
                 };
                 assert_eq!(res.status(), 200, "{:?}", res.text().await);
             }
@@ -236,11 +261,25 @@ async fn reaction_form_without_javascript_returns_to_the_widget() {
     let (_, html) = app.get_text(&format!("/articles/{slug}")).await;
     assert!(html.contains("How does this article make you feel?"));
     assert_eq!(html.matches("name=\"reaction\"").count(), 6);
-    let action = html.split("class=\"reactions__form\"").next().unwrap().rsplit("action=\"").next().unwrap().split('"').next().unwrap().to_owned();
+    let action = html
+        .split("class=\"reactions__form\"")
+        .next()
+        .unwrap()
+        .rsplit("action=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let action = if action.starts_with("/_fn/") {
         action
     } else {
-        html.split("action=\"").skip(1).map(|s| s.split('"').next().unwrap().to_owned()).find(|a| a.contains("toggle_reaction")).expect("form action")
+        html.split("action=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .find(|a| a.contains("toggle_reaction"))
+            .expect("form action")
     };
     let res = app
         .client
