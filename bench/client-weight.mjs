@@ -107,15 +107,18 @@ async function firstVisit(articleUrl) {
         prev.url = e.request.url;
         return;
       }
-      reqs.set(e.requestId, { url: e.request.url, bytes: 0, partial: 0, done: false });
-      inflight++;
+      // A stream (EventSource, e.g. the live-updates endpoint) stays open for good:
+      // counted, with what it has received by the end, but never waited for.
+      const stream = e.type === "EventSource";
+      reqs.set(e.requestId, { url: e.request.url, bytes: 0, partial: 0, done: false, stream });
+      if (!stream) inflight++;
     });
     const finish = (e, bytes) => {
       const r = reqs.get(e.requestId);
       if (!r || r.done) return;
       r.done = true;
       r.bytes = bytes;
-      inflight--;
+      if (!r.stream) inflight--;
       lastActivity = Date.now();
     };
     // What arrived so far, for requests that fail after their response started.
@@ -156,7 +159,13 @@ async function firstVisit(articleUrl) {
     while (Date.now() < settleUntil && !(inflight <= 0 && Date.now() - lastActivity >= SETTLE_IDLE_MS)) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    if (inflight > 0) log(`${inflight} request(s) still in flight, counted with 0 bytes`);
+    if (inflight > 0) log(`${inflight} request(s) still in flight, counted with the bytes received so far`);
+    for (const r of reqs.values()) {
+      if (!r.done) {
+        r.bytes = r.partial;
+        if (r.stream) log(`open stream: ${r.url}`);
+      }
+    }
 
     const all = [...hops, ...reqs.values()];
     const thirdParty = all.filter((r) => new URL(r.url).host !== base.host);

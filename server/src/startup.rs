@@ -53,7 +53,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(url = %self.state.site.url, addr = %self.listener.local_addr()?, "Spotlight is serving");
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown({
+                let hub = self.state.hub.clone();
+                async move {
+                    shutdown_signal().await;
+                    // Live streams never end by themselves: close them so open requests can finish.
+                    hub.close();
+                }
+            })
             .await
     }
 }

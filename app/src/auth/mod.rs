@@ -64,6 +64,17 @@ pub struct Profile {
     pub username: String,
     pub role: Role,
     pub joined: Stamp,
+    /// Their latest visible comments.
+    pub comments: Vec<ProfileComment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileComment {
+    pub id: i64,
+    pub article_slug: String,
+    pub article_headline: String,
+    pub body_html: String,
+    pub created: Stamp,
 }
 
 /// A form error carried across a redirect for readers without JavaScript,

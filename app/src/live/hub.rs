@@ -1,12 +1,14 @@
 use super::LiveEvent;
 use std::sync::Arc;
-use tokio::sync::{broadcast, Mutex, MutexGuard};
+use tokio::sync::{broadcast, watch, Mutex, MutexGuard};
 
 /// The in-process fan-out of live events.
 #[derive(Clone)]
 pub struct Hub {
     sender: broadcast::Sender<LiveEvent>,
     order: Arc<Mutex<()>>,
+    /// Flips to true at shutdown: open streams end so the server can stop.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Default for Hub {
@@ -18,7 +20,7 @@ impl Default for Hub {
 impl Hub {
     pub fn new(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity);
-        Self { sender, order: Arc::new(Mutex::new(())) }
+        Self { sender, order: Arc::new(Mutex::new(())), closing: Arc::new(watch::channel(false).0) }
     }
 
     /// Held from before an event is written until it is published, so
@@ -34,6 +36,16 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
+    }
+
+    /// Ends every open live stream (at shutdown).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves when the hub is closed.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     pub fn subscribers(&self) -> usize {

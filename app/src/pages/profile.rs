@@ -27,6 +27,26 @@ pub fn ProfilePage() -> impl IntoView {
                                 <h1>{p.username.clone()}</h1>
                                 {role.map(|r| view! { <p class="profile__role">{r}</p> })}
                                 <p>"Joined " <time datetime=p.joined.iso>{p.joined.display}</time></p>
+                                <h2>"Latest comments"</h2>
+                                {p.comments.is_empty().then(|| view! { <p class="listing__empty">"No comments yet."</p> })}
+                                <ol class="profile__comments">
+                                    {p
+                                        .comments
+                                        .into_iter()
+                                        .map(|c| {
+                                            view! {
+                                                <li class="comment">
+                                                    <p class="comment__meta">
+                                                        "On "
+                                                        <a href=format!("/articles/{}#comment-{}", c.article_slug, c.id)>{c.article_headline}</a>
+                                                        " · " <time datetime=c.created.iso>{c.created.display}</time>
+                                                    </p>
+                                                    <div class="comment__body" inner_html=c.body_html></div>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ol>
                             </section>
                         }
                             .into_any()

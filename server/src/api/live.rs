@@ -35,6 +35,7 @@ struct Cursor {
     /// The last replay filled a whole batch: there may be more in the log.
     more: bool,
     rx: Receiver<LiveEvent>,
+    closing: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Cursor {
@@ -57,7 +58,11 @@ impl Cursor {
                 }
                 return Some((event, self));
             }
-            match self.rx.recv().await {
+            let received = tokio::select! {
+                received = self.rx.recv() => received,
+                _ = self.closing.wait_for(|closed| *closed) => return None,
+            };
+            match received {
                 Ok(event) if event.article_id == self.article_id && event.id > self.last => {
                     self.last = event.id;
                     return Some((event, self));
@@ -84,7 +89,7 @@ pub async fn stream(
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.
     let rx = state.hub.subscribe();
-    let mut cursor = Cursor { db: state.db.clone(), article_id, last: 0, pending: VecDeque::new(), more: false, rx };
+    let mut cursor = Cursor { db: state.db.clone(), article_id, last: 0, pending: VecDeque::new(), more: false, rx, closing: state.hub.closing() };
     match header_id.or(query.last_event_id) {
         Some(last) => {
             cursor.last = last.max(0);

@@ -313,8 +313,12 @@ async fn guest_sees_the_login_prompt_under_articles() {
 async fn profile_page_shows_the_reader() {
     let app = spawn_app().await;
     app.signup("profiled").await;
+    let slug = app.first_slug().await;
+    let res = app.post_json(&format!("/api/v1/articles/{slug}/comments"), json!({ "body": "My very first comment" })).await;
+    assert_eq!(res.status(), 201);
     let (status, html) = app.get_text("/u/profiled").await;
     assert_eq!(status, 200);
     assert!(html.contains("Joined"));
+    assert!(html.contains("My very first comment"), "the reader's comments are listed");
     assert_eq!(app.get_text("/u/nobody_at_all").await.0, 404);
 }

@@ -42,3 +42,48 @@ fn import_reports_malformed_files_and_fails() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.md") && err.contains("headline"), "{err}");
 }
+
+#[test]
+fn sigterm_stops_the_server_even_with_live_streams_open() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("s.db").display()))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("CONTENT_DIR", root.join("content"))
+        .env("PUBLIC_DIR", root.join("public"))
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 && !line.contains("Spotlight is serving") {
+        line.clear();
+    }
+    let slug = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
+        .next()
+        .unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::io::Write::write_all(&mut stream, format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200");
+    let started = std::time::Instant::now();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "clean exit, got {status}");
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "still running 10 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
