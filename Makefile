@@ -16,7 +16,7 @@ setup:
 
 ## run: build in release mode and serve on http://127.0.0.1:3000
 run: setup
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 ## dev: rebuild and reload the browser on every change
 dev: setup
@@ -24,7 +24,7 @@ dev: setup
 
 ## build: release build of server and client into target/
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## test: every test — formatting and lints, unit, integration, browser (Chromium)
 test: lint test-rust test-e2e

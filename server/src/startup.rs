@@ -80,10 +80,17 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(feeds::robots))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/feed.xml", get(feeds::feed))
+        // The client bundle, pre-compressed at build time (brotli 11 beats on-the-fly compression).
+        .nest_service("/pkg", pkg_files(&state.leptos_options))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), app_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
     middleware::apply(router, state.clone()).with_state(state)
+}
+
+fn pkg_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
 async fn shutdown_signal() {

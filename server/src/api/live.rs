@@ -89,7 +89,15 @@ pub async fn stream(
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.
     let rx = state.hub.subscribe();
-    let mut cursor = Cursor { db: state.db.clone(), article_id, last: 0, pending: VecDeque::new(), more: false, rx, closing: state.hub.closing() };
+    let mut cursor = Cursor {
+        db: state.db.clone(),
+        article_id,
+        last: 0,
+        pending: VecDeque::new(),
+        more: false,
+        rx,
+        closing: state.hub.closing(),
+    };
     match header_id.or(query.last_event_id) {
         Some(last) => {
             cursor.last = last.max(0);

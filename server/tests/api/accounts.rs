@@ -314,7 +314,8 @@ async fn profile_page_shows_the_reader() {
     let app = spawn_app().await;
     app.signup("profiled").await;
     let slug = app.first_slug().await;
-    let res = app.post_json(&format!("/api/v1/articles/{slug}/comments"), json!({ "body": "My very first comment" })).await;
+    let res =
+        app.post_json(&format!("/api/v1/articles/{slug}/comments"), json!({ "body": "My very first comment" })).await;
     assert_eq!(res.status(), 201);
     let (status, html) = app.get_text("/u/profiled").await;
     assert_eq!(status, 200);

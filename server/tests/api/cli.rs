@@ -72,7 +72,11 @@ fn sigterm_stops_the_server_even_with_live_streams_open() {
         .next()
         .unwrap();
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    std::io::Write::write_all(&mut stream, format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
+    std::io::Write::write_all(
+        &mut stream,
+        format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 200");

@@ -74,3 +74,19 @@ async fn openapi_document_is_json() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/articles/{slug}"].is_object());
 }
+
+#[tokio::test]
+async fn bundle_files_are_served_precompressed_when_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("spotlight.abc123.js"), "console.log('plain');").unwrap();
+    std::fs::write(pkg.join("spotlight.abc123.js.br"), b"brotli bytes").unwrap();
+    let root = dir.path().display().to_string();
+    let app = crate::helpers::spawn_with(|c| c.leptos.site_root = root.clone().into()).await;
+    let res = app.client.get(app.url("/pkg/spotlight.abc123.js")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
+}
