@@ -7,5 +7,6 @@ pub mod config;
 pub mod feeds;
 pub mod health;
 pub mod middleware;
+pub mod page_cache;
 pub mod startup;
 pub mod telemetry;

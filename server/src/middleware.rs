@@ -25,6 +25,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
+    let pages = crate::page_cache::PageCache::default();
+    pages.follow(&state.hub);
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
         let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -41,6 +43,7 @@ pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
         .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
         .layer(from_fn_with_state(state, origin_check))
         .layer(from_fn(headers))
+        .layer(from_fn_with_state(pages, crate::page_cache::serve))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)

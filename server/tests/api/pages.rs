@@ -93,3 +93,39 @@ async fn broken_cursor_is_a_clear_400() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("page link"));
 }
+
+#[tokio::test]
+async fn anonymous_pages_are_cached_until_something_happens_and_readers_bypass_the_cache() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let path = format!("/articles/{slug}");
+    let guest = reqwest::Client::new();
+    let first = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = ?").bind(&slug).execute(&app.state.db).await.unwrap();
+    let cached = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(first, cached, "served from the page cache");
+
+    // A reader (with a session cookie) always gets a fresh page.
+    let reader = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = reader
+        .post(app.url("/api/v1/auth/signup"))
+        .json(&serde_json::json!({ "username": "cache_buster", "email": "cb@example.com", "password": "harbour-lantern-92" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let fresh = reader.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(fresh.contains("Quietly changed") && fresh.contains("cache_buster"));
+
+    // Anything live (here a comment) empties the cache at once.
+    let res = reader
+        .post(app.url(&format!("/api/v1/articles/{slug}/comments")))
+        .json(&serde_json::json!({ "body": "Fresh words" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let after = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(after.contains("Quietly changed") && after.contains("Fresh words"));
+}
