@@ -73,7 +73,7 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 
 # wrk's latency distribution -> JSON fields
 wrk_json() {
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | python3 -c '
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | python3 -c '
 import re, sys, json
 text = sys.stdin.read()
 def ms(v, unit):
@@ -93,6 +93,13 @@ for name in home article_50_comments article_10000_comments; do
   bytes=$(stat -c %s "$WORK/www/$name.html")
   SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "$name" "$spot" "$ngx" "$bytes")
 done
+
+# A reader with a cookie is never served from the anonymous page cache: this is
+# the cost of rendering the page (50 comments, reactions, similar articles) every time.
+spot=$(wrk_json -H "Cookie: spotlight_reader=bench" "$BASE/articles/bench-fifty-comments")
+ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/article_50_comments.html")
+bytes=$(stat -c %s "$WORK/www/article_50_comments.html")
+SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" article_50_comments_rendered_every_time "$spot" "$ngx" "$bytes")
 
 say "live fan-out: 1,000 subscribers, one comment"
 FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
@@ -114,7 +121,7 @@ result = {
     "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
     "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh,
 }
-ratio_big = ssr["article_10000_comments"]["spotlight"]["rps"] and ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
+ratio_big = ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
 result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
 os.makedirs("bench/results", exist_ok=True)
 json.dump(result, open("bench/results/latest.json", "w"), indent=2)
@@ -122,7 +129,7 @@ json.dump(result, open("bench/results/latest.json", "w"), indent=2)
 rows = [("figure", "measured", "target")]
 for name, d in ssr.items():
     rows.append((f"SSR {name} ({d['bytes']} B): Spotlight/nginx req/s", f"{d['spotlight']['rps']:.0f}/{d['nginx']['rps']:.0f} = {d['ratio']:.2f}x", ">= 0.5x"))
-    rows.append((f"SSR {name}: p50 / p99", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms", "p99 <= 10 ms"))
+    rows.append((f"SSR {name}: p50 / p99 (nginx p99)", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms ({d['nginx']['p99_ms']:.2f} ms)", "p99 <= 10 ms"))
 rows.append(("10,000-comment page vs 50-comment page (time per request)", f"{ratio_big:.2f}x", "<= 1.5x"))
 rows.append(("fan-out to 1,000 subscribers: p50 / p99 / max", f"{fan['p50_ms']:.1f} / {fan['p99_ms']:.1f} / {fan['max_ms']:.1f} ms ({fan['received']}/{fan['subscribers']})", "p99 <= 50 ms"))
 rows.append(("resident memory with 10,000 idle subscribers", f"{idle['rss_with_subscribers_mib']:.0f} MiB ({idle['per_subscriber_kib']:.1f} KiB each)", "<= 150 MB"))

@@ -105,7 +105,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         return res;
     }
     let res = next.run(req).await;
-    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     if res.status() != StatusCode::OK || !html || res.headers().contains_key(header::SET_COOKIE) {
         return res;
     }

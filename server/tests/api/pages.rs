@@ -101,7 +101,11 @@ async fn anonymous_pages_are_cached_until_something_happens_and_readers_bypass_t
     let path = format!("/articles/{slug}");
     let guest = reqwest::Client::new();
     let first = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
-    sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = ?").bind(&slug).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = ?")
+        .bind(&slug)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     let cached = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
     assert_eq!(first, cached, "served from the page cache");
 
