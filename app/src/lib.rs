@@ -10,6 +10,7 @@ pub mod comments;
 pub mod components;
 pub mod enhance;
 pub mod errors;
+pub mod hydration;
 pub mod live;
 pub mod pages;
 pub mod reactions;

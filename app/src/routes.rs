@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/atom+xml" title="Spotlight" href="/feed.xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <crate::hydration::DeferredHydration options />
                 <MetaTags />
             </head>
             <body>

@@ -61,6 +61,27 @@ async fn start_session(state: &AppState, user_id: i64, old_token: Option<&str>) 
     Ok(session::set_cookie(&state.site, &token))
 }
 
+/// Hashes the password and stores the account; `None` when the name or email is taken.
+async fn insert_account(
+    state: &AppState,
+    username: &Username,
+    email: &Email,
+    password: &NewPassword,
+    role: Role,
+    created_at: i64,
+) -> Result<Option<i64>, AppError> {
+    let hash = password::hash(password.expose().to_owned()).await?;
+    let new = store::NewUser {
+        username: username.as_str(),
+        username_key: &username.key(),
+        email: email.as_str(),
+        email_key: &email.key(),
+        password_hash: &hash,
+        role: role.as_str(),
+    };
+    Ok(store::insert_user(&state.db, new, created_at).await?)
+}
+
 pub struct SignupInput<'a> {
     pub username: &'a str,
     pub email: &'a str,
@@ -86,17 +107,8 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
             message: "An account with that email already exists. Try logging in instead.".into(),
         });
     }
-    let hash = password::hash(password.expose().to_owned()).await?;
     let created_at = now();
-    let new = store::NewUser {
-        username: username.as_str(),
-        username_key: &username.key(),
-        email: email.as_str(),
-        email_key: &email.key(),
-        password_hash: &hash,
-        role: Role::Reader.as_str(),
-    };
-    let id = store::insert_user(&state.db, new, created_at)
+    let id = insert_account(state, &username, &email, &password, Role::Reader, created_at)
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
     throttle::record(&state.db, limit, ip).await?;
@@ -201,16 +213,7 @@ pub async fn create_user(
     let username = Username::parse(username)?;
     let email = Email::parse(email)?;
     let password = NewPassword::parse(password)?;
-    let hash = password::hash(password.expose().to_owned()).await?;
-    let new = store::NewUser {
-        username: username.as_str(),
-        username_key: &username.key(),
-        email: email.as_str(),
-        email_key: &email.key(),
-        password_hash: &hash,
-        role: role.as_str(),
-    };
-    store::insert_user(&state.db, new, now())
+    insert_account(state, &username, &email, &password, role, now())
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email is already taken.".into()))
 }

@@ -94,7 +94,7 @@ async fn login_rotates_the_session_id_and_logout_ends_it() {
     let second = session_cookie(&res).unwrap();
     assert_ne!(token_of(&first), token_of(&second));
     // The old session is gone on the server, not just replaced in the browser.
-    let old = reqwest::Client::new()
+    let old = crate::helpers::plain_client()
         .get(app.url("/api/v1/me"))
         .header("cookie", format!("spotlight_session={}", token_of(&first)))
         .send()
@@ -103,7 +103,7 @@ async fn login_rotates_the_session_id_and_logout_ends_it() {
     assert_eq!(old.status(), 401);
 
     assert_eq!(app.post_json("/api/v1/auth/logout", json!({})).await.status(), 204);
-    let replay = reqwest::Client::new()
+    let replay = crate::helpers::plain_client()
         .get(app.url("/api/v1/me"))
         .header("cookie", format!("spotlight_session={}", token_of(&second)))
         .send()

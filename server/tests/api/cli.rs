@@ -61,6 +61,12 @@ fn sigterm_stops_the_server_even_with_live_streams_open() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Never hang the suite: if the server has not stopped within a minute, kill it.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    });
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while out.read_line(&mut line).unwrap() > 0 && !line.contains("Spotlight is serving") {

@@ -2,6 +2,14 @@ use app::state::AppState;
 use server::{config::Config, startup::Application};
 use std::path::PathBuf;
 
+/// No test request may hang the suite: a stuck request fails its test instead.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A client without cookies (a fresh guest).
+pub fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().unwrap()
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -39,8 +47,12 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .unwrap();
     TestApp { address, client, state, config, _dir: dir }
 }
 

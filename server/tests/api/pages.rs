@@ -99,7 +99,7 @@ async fn anonymous_pages_are_cached_until_something_happens_and_readers_bypass_t
     let app = spawn_app().await;
     let slug = app.first_slug().await;
     let path = format!("/articles/{slug}");
-    let guest = reqwest::Client::new();
+    let guest = crate::helpers::plain_client();
     let first = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
     sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = ?")
         .bind(&slug)
@@ -110,7 +110,8 @@ async fn anonymous_pages_are_cached_until_something_happens_and_readers_bypass_t
     assert_eq!(first, cached, "served from the page cache");
 
     // A reader (with a session cookie) always gets a fresh page.
-    let reader = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let reader =
+        reqwest::Client::builder().cookie_store(true).timeout(crate::helpers::REQUEST_TIMEOUT).build().unwrap();
     let res = reader
         .post(app.url("/api/v1/auth/signup"))
         .json(&serde_json::json!({ "username": "cache_buster", "email": "cb@example.com", "password": "harbour-lantern-92" }))

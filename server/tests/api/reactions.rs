@@ -9,7 +9,7 @@ impl TestApp {
     }
 
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).build().unwrap()
+        reqwest::Client::builder().cookie_store(true).timeout(crate::helpers::REQUEST_TIMEOUT).build().unwrap()
     }
 }
 
@@ -78,7 +78,7 @@ async fn unknown_reaction_or_article_is_a_clear_4xx() {
 async fn forged_guest_cookie_is_not_trusted() {
     let app = spawn_app().await;
     let slug = app.first_slug().await;
-    let res = reqwest::Client::new()
+    let res = crate::helpers::plain_client()
         .put(app.url(&format!("/api/v1/articles/{slug}/reactions")))
         .header("cookie", format!("spotlight_reader={}.{}", "a".repeat(32), "b".repeat(64)))
         .json(&json!({ "reaction": "love" }))
