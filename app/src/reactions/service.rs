@@ -22,12 +22,11 @@ pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Resul
 
 async fn change(
     state: &AppState,
-    slug: &str,
+    article_id: i64,
     reader: &Reader,
     pick: Option<Kind>,
     ip: &str,
 ) -> Result<Reactions, AppError> {
-    let article_id = articles::service::id_of(&state.db, slug).await?;
     let limit = state.limits.reactions_per_ip;
     throttle::check(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
     throttle::record(&state.db, limit, ip).await?;
@@ -43,12 +42,14 @@ async fn change(
 /// Pick (or switch to) `kind`.
 pub async fn set(state: &AppState, slug: &str, reader: &Reader, kind: &str, ip: &str) -> Result<Reactions, AppError> {
     let kind = Kind::parse(kind)?;
-    change(state, slug, reader, Some(kind), ip).await
+    let article_id = articles::service::id_of(&state.db, slug).await?;
+    change(state, article_id, reader, Some(kind), ip).await
 }
 
 /// Take back the reader's pick.
 pub async fn remove(state: &AppState, slug: &str, reader: &Reader, ip: &str) -> Result<Reactions, AppError> {
-    change(state, slug, reader, None, ip).await
+    let article_id = articles::service::id_of(&state.db, slug).await?;
+    change(state, article_id, reader, None, ip).await
 }
 
 /// The form's button: pick `kind`, or take it back when it is already the pick.
@@ -63,7 +64,7 @@ pub async fn toggle(
     let article_id = articles::service::id_of(&state.db, slug).await?;
     let mine = store::mine(&state.db, article_id, &reader.key()).await?;
     let pick = if mine.as_deref() == Some(kind.as_str()) { None } else { Some(kind) };
-    change(state, slug, reader, pick, ip).await
+    change(state, article_id, reader, pick, ip).await
 }
 
 pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<(), AppError> {
