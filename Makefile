@@ -7,6 +7,10 @@ SHELL := /bin/bash
 # Debian's older wasm-opt produces a bundle that never hydrates.
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= always
+# A CI run builds once from scratch: incremental caches would only cost disk.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: run dev build setup test test-rust test-e2e e2e-setup lint fmt bench clean
 

@@ -12,6 +12,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Live events of every article, fanned out to this process's subscribers.
     pub hub: Hub,
+    /// Article ids by slug, filled as pages are read.
+    pub article_ids: crate::articles::ArticleIds,
     /// Signs guest cookies; kept in the database so restarts keep guests.
     pub secret: Arc<Vec<u8>>,
     pub leptos_options: LeptosOptions,
@@ -54,6 +56,7 @@ impl AppState {
             site: Arc::new(site),
             limits: Arc::new(limits),
             hub: Hub::default(),
+            article_ids: Default::default(),
             secret: Arc::new(secret),
             leptos_options,
         })

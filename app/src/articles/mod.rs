@@ -1,12 +1,16 @@
 //! Articles: what readers come for. The types here cross the wire; the
 //! service and store (server only) decide and fetch.
 
+#[cfg(feature = "ssr")]
+mod ids;
 mod names;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 
+#[cfg(feature = "ssr")]
+pub use ids::ArticleIds;
 pub use names::{tag_label, Slug, TagName};
 
 use crate::errors::AppError;

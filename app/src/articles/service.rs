@@ -1,7 +1,11 @@
 //! Article rules, shared by the pages, the server functions and the JSON API.
 
 use super::{store, Article, ArticleCard, CardPage, Image, Promo, Slug, Stamp, TagName, Video};
-use crate::{db::Db, errors::AppError, state::Site};
+use crate::{
+    db::Db,
+    errors::AppError,
+    state::{AppState, Site},
+};
 use chrono::{DateTime, Utc};
 
 pub fn stamp(unix: i64) -> Stamp {
@@ -96,9 +100,16 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
     Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url, live_cursor })
 }
 
-/// The id of the article at `slug`, or a reader-facing 404.
-pub async fn id_of(db: &Db, slug: &str) -> Result<i64, AppError> {
+/// The id of the article at `slug`, or a reader-facing 404. Asked several times per
+/// article page (reactions, comments, similar articles, the live stream), so it is
+/// answered from memory once the slug has been seen.
+pub async fn id_of(state: &AppState, slug: &str) -> Result<i64, AppError> {
+    if let Some(id) = state.article_ids.get(slug) {
+        return Ok(id);
+    }
     let not_found = || AppError::NotFound("We could not find that article.".into());
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    store::id_by_slug(db, &slug).await?.ok_or_else(not_found)
+    let parsed = Slug::parse(slug).map_err(|_| not_found())?;
+    let id = store::id_by_slug(&state.db, &parsed).await?.ok_or_else(not_found)?;
+    state.article_ids.remember(slug, id);
+    Ok(id)
 }

@@ -81,7 +81,7 @@ pub async fn list(
     cursor: Option<&str>,
     viewer: Option<&CurrentUser>,
 ) -> Result<CommentPage, AppError> {
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     let cursor = parse_cursor(sort, cursor)?;
     let vis = visibility(viewer);
     let mut tops = store::threads(&state.db, article_id, sort, cursor, THREADS_PER_PAGE + 1, &vis).await?;
@@ -145,7 +145,7 @@ pub async fn post(
         return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
     }
     let body = CommentBody::parse(body)?;
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     let limit = state.limits.comments_per_user;
     let key = user.id.to_string();
     throttle::check(&state.db, limit, &key, "You are commenting very quickly.").await?;

@@ -1,6 +1,7 @@
 //! Pieces of pages, one per file.
 
 pub mod article_card;
+pub mod auth_card;
 pub mod error_panel;
 pub mod footer;
 pub mod form_error;

@@ -154,13 +154,12 @@ fn ArticleView(
                 .map(|p| {
                     view! {
                         <aside class="promo" aria-label="Watch next">
-                            <p>
-                                "Also check out " <strong>{p.person}</strong> " in "
-                                <em>{p.show}</em> ": "
-                                <a class="button" href=p.link rel="noopener">
-                                    "Watch Now"
-                                </a>
+                            <p class="promo__text">
+                                "Also check out " <strong>{p.person}</strong> " in " <em>{p.show}</em> ":"
                             </p>
+                            <a class="button" href=p.link rel="noopener">
+                                "Watch Now"
+                            </a>
                         </aside>
                     }
                 })}

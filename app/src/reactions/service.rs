@@ -11,7 +11,7 @@ fn payload(counts: &[(String, i64)]) -> String {
 }
 
 pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Result<Reactions, AppError> {
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     let counts = store::counts(&state.db, article_id).await?;
     let mine = match reader {
         Some(r) => store::mine(&state.db, article_id, &r.key()).await?,
@@ -42,13 +42,13 @@ async fn change(
 /// Pick (or switch to) `kind`.
 pub async fn set(state: &AppState, slug: &str, reader: &Reader, kind: &str, ip: &str) -> Result<Reactions, AppError> {
     let kind = Kind::parse(kind)?;
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     change(state, article_id, reader, Some(kind), ip).await
 }
 
 /// Take back the reader's pick.
 pub async fn remove(state: &AppState, slug: &str, reader: &Reader, ip: &str) -> Result<Reactions, AppError> {
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     change(state, article_id, reader, None, ip).await
 }
 
@@ -61,7 +61,7 @@ pub async fn toggle(
     ip: &str,
 ) -> Result<Reactions, AppError> {
     let kind = Kind::parse(kind)?;
-    let article_id = articles::service::id_of(&state.db, slug).await?;
+    let article_id = articles::service::id_of(state, slug).await?;
     let mine = store::mine(&state.db, article_id, &reader.key()).await?;
     let pick = if mine.as_deref() == Some(kind.as_str()) { None } else { Some(kind) };
     change(state, article_id, reader, pick, ip).await

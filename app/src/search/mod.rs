@@ -49,7 +49,7 @@ pub async fn search_articles(q: String, page: Option<i64>) -> Result<Results, Ap
 #[server(prefix = "/_fn")]
 pub async fn similar_articles(slug: String) -> Result<Vec<ArticleCard>, AppError> {
     let state = crate::state::app_state()?;
-    service::similar(&state.db, &slug, 4).await
+    service::similar(&state, &slug, 4).await
 }
 
 #[cfg(test)]

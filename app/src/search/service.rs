@@ -3,7 +3,6 @@
 use super::{fts_query, store, Hit, Results, RESULTS_PER_PAGE};
 use crate::{
     articles::{self, ArticleCard},
-    db::Db,
     errors::AppError,
     state::AppState,
 };
@@ -53,8 +52,9 @@ const STOPWORDS: &[&str] = &[
 
 /// Up to `limit` articles like `slug`: most shared tags first, then the closest
 /// text (bm25 of its headline and summary words), then newest; never itself.
-pub async fn similar(db: &Db, slug: &str, limit: usize) -> Result<Vec<ArticleCard>, AppError> {
-    let article_id = articles::service::id_of(db, slug).await?;
+pub async fn similar(state: &AppState, slug: &str, limit: usize) -> Result<Vec<ArticleCard>, AppError> {
+    let db = &state.db;
+    let article_id = articles::service::id_of(state, slug).await?;
     let shared: HashMap<i64, i64> = store::shared_tags(db, article_id).await?.into_iter().collect();
     let (headline, summary) = store::headline_and_summary(db, article_id).await?;
     let mut words: Vec<String> = Vec::new();

@@ -84,7 +84,7 @@ pub async fn stream(
     Query(query): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let article_id = articles::service::id_of(&state.db, &slug).await?;
+    let article_id = articles::service::id_of(&state, &slug).await?;
     let header_id =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.

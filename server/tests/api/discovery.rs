@@ -48,7 +48,7 @@ async fn similar_articles_share_tags_and_never_include_the_article_itself() {
     let items = list["items"].as_array().unwrap();
     assert!(items.len() >= 2);
     let slug = items[0]["slug"].as_str().unwrap();
-    let similar = app::search::service::similar(&app.state.db, slug, 4).await.unwrap();
+    let similar = app::search::service::similar(&app.state, slug, 4).await.unwrap();
     assert!(!similar.is_empty() && similar.len() <= 4);
     assert!(similar.iter().all(|c| c.slug != slug));
     assert!(
@@ -56,10 +56,24 @@ async fn similar_articles_share_tags_and_never_include_the_article_itself() {
         "the best match shares the show's tag: {:?}",
         similar[0]
     );
-    let again = app::search::service::similar(&app.state.db, slug, 4).await.unwrap();
+    let again = app::search::service::similar(&app.state, slug, 4).await.unwrap();
     assert_eq!(similar, again, "a stable order");
     let (_, html) = app.get_text(&format!("/articles/{slug}")).await;
     assert!(html.contains("Similar Articles"));
+}
+
+#[tokio::test]
+async fn promo_block_invites_readers_to_watch_the_show() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/articles/kang-ji-woo-fan-meeting-tour").await;
+    assert_eq!(status, 200);
+    let promo = html.split("<aside class=\"promo\"").nth(1).expect("a promo block").split("</aside>").next().unwrap();
+    assert!(
+        promo.contains("Also check out <strong>Kang Ji-woo</strong> in <em>Moonlit Harbor</em>:</p>"),
+        "the promo sentence, with its colon right after the show: {promo}"
+    );
+    assert!(promo.contains("href=\"https://www.example.com/watch/moonlit-harbor\""), "links to the show");
+    assert!(promo.contains("Watch Now"));
 }
 
 #[tokio::test]
