@@ -67,7 +67,7 @@ async fn promo_block_invites_readers_to_watch_the_show() {
     let app = spawn_app().await;
     let (status, html) = app.get_text("/articles/kang-ji-woo-fan-meeting-tour").await;
     assert_eq!(status, 200);
-    let promo = html.split("<aside class=\"promo\"").nth(1).expect("a promo block").split("</aside>").next().unwrap();
+    let promo = html.split("class=\"promo\">").nth(1).expect("a promo block").split("</aside>").next().unwrap();
     assert!(
         promo.contains("Also check out <strong>Kang Ji-woo</strong> in <em>Moonlit Harbor</em>:</p>"),
         "the promo sentence, with its colon right after the show: {promo}"
