@@ -1,6 +1,6 @@
 //! The HTTP layers every request passes through, outermost first: request id,
 //! tracing span, compression, security and cache headers, the Origin check,
-//! and a body size limit.
+//! and a body size limit. Live streams get only the first two and the headers.
 
 use app::state::AppState;
 use axum::{
@@ -24,9 +24,31 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Hard cap on any request body, server functions included.
 pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
+/// The layers of pages, the JSON API, feeds and static files.
 pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
     let pages = crate::page_cache::PageCache::default();
     pages.follow(&state.hub);
+    // `layer` wraps what was added before it: the last one here runs first.
+    let router = router
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
+        .layer(from_fn_with_state(state, origin_check))
+        .layer(from_fn(headers))
+        .layer(from_fn_with_state(pages, crate::page_cache::serve))
+        .layer(CompressionLayer::new().br(true).gzip(true));
+    traced(router)
+}
+
+/// The layers of the live streams: long-lived GETs that send small events. No
+/// compression (browsers must see each event at once, and the encoder's state,
+/// about 5 KiB, would sit in every open stream), no page cache, no bodies to limit.
+pub fn apply_to_streams(router: Router<AppState>) -> Router<AppState> {
+    traced(router.layer(from_fn(headers)))
+}
+
+/// A request id (taken from `x-request-id` or made), a tracing span keyed on the
+/// matched route, and the id echoed in the response.
+fn traced(router: Router<AppState>) -> Router<AppState> {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
         let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -37,14 +59,7 @@ pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
             request_id = %request_id,
         )
     });
-    // `layer` wraps what was added before it: the last one here runs first.
     router
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
-        .layer(from_fn_with_state(state, origin_check))
-        .layer(from_fn(headers))
-        .layer(from_fn_with_state(pages, crate::page_cache::serve))
-        .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

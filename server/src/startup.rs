@@ -85,7 +85,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), app_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
-    middleware::apply(router, state.clone()).with_state(state)
+    middleware::apply(router, state.clone()).merge(middleware::apply_to_streams(api::live_router())).with_state(state)
 }
 
 fn pkg_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {

@@ -20,6 +20,12 @@ use axum::{
     Router,
 };
 
+/// The live streams, `/api/v1/articles/{slug}/live`: routed apart from the rest of the
+/// API because they take a lighter stack of layers (see `middleware::apply_to_streams`).
+pub fn live_router() -> Router<AppState> {
+    Router::new().route("/api/v1/articles/{slug}/live", get(live::stream))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -30,7 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/articles/{slug}/reactions", get(reactions::get).put(reactions::put).delete(reactions::delete))
-        .route("/articles/{slug}/live", get(live::stream))
         .route("/articles/{slug}/comments", get(comments::list).post(comments::create))
         .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
         .route("/comments/{id}/like", post(comments::like).delete(comments::unlike))

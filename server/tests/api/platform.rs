@@ -34,6 +34,28 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
 }
 
 #[tokio::test]
+async fn live_streams_are_never_compressed_but_keep_their_request_id_and_headers() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/articles/{slug}/live")))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    assert!(res.headers().get("content-encoding").is_none(), "each event must reach the browser at once");
+    assert!(res.headers().contains_key("x-request-id"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let missing = app.client.get(app.url("/api/v1/articles/no-such-story/live")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
 async fn static_images_are_cached_long_and_requests_carry_an_id() {
     let app = spawn_app().await;
     let res = app.get("/images/video-poster.svg").await;
