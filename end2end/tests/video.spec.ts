@@ -48,3 +48,27 @@ test("a video facade can be played from the keyboard", async ({ page }) => {
   await page.keyboard.press(" ");
   await expect(page.locator(".video-frame iframe").first()).toBeVisible();
 });
+
+test("a self-hosted clip fetches nothing until played, then plays in place", async ({ page }) => {
+  const media: string[] = [];
+  page.on("request", (req) => {
+    if (req.url().includes("/media/")) media.push(req.url());
+  });
+  await page.goto("/articles/quiet-prince-set-visit");
+  await hydrated(page);
+  const video = page.locator("video").first();
+  await video.scrollIntoViewIfNeeded();
+  await page.waitForLoadState("networkidle");
+  expect(media).toEqual([]);
+  await expect(video).toHaveAttribute("preload", "none");
+
+  const box = await video.boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+  // Muted, as a reader's tap would be allowed to start it; the clip has no sound anyway.
+  await video.evaluate(async (v: HTMLVideoElement) => {
+    v.muted = true;
+    await v.play();
+  });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 5000 }).toBeGreaterThan(0.2);
+  expect(media.length).toBeGreaterThan(0);
+});

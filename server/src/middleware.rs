@@ -69,7 +69,7 @@ fn traced(router: Router<AppState>) -> Router<AppState> {
 async fn headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
-    let ok = res.status() == StatusCode::OK;
+    let ok = matches!(res.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT);
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));

@@ -82,10 +82,17 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.xml", get(feeds::feed))
         // The client bundle, pre-compressed at build time (brotli 11 beats on-the-fly compression).
         .nest_service("/pkg", pkg_files(&state.leptos_options))
+        // Self-hosted clips: served here, not by Leptos' file fallback, so that range
+        // requests (seeking, Safari's first probe) get their 206.
+        .nest_service("/media", media_files(&state.leptos_options))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), app_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
     middleware::apply(router, state.clone()).merge(middleware::apply_to_streams(api::live_router())).with_state(state)
+}
+
+fn media_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
+    tower_http::services::ServeDir::new(std::path::Path::new(&*options.site_root).join("media"))
 }
 
 fn pkg_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {

@@ -89,6 +89,14 @@ pub async fn import_text(db: &Db, text: &str, path: Option<&Path>, public_dir: &
     }
     let sizes = |src: &str| image_size(public_dir, src);
     let body = markdown::render(&source.body, &sizes)?;
+    for embed in body.embeds.iter().filter(|e| e.provider == super::embeds::Provider::File) {
+        if !public_dir.join(embed.source.trim_start_matches('/')).is_file() {
+            return Err(ContentError::new(
+                "body (video embed)",
+                format!("{} was not found under {}", embed.source, public_dir.display()),
+            ));
+        }
+    }
     let created = store::upsert_article(db, &source, &body, &hash).await.map_err(db_error)?;
     Ok(if created { Outcome::Created } else { Outcome::Updated })
 }
@@ -256,6 +264,23 @@ The cast gathered for the first script reading.
         let report = f.import().await;
         assert_eq!(report.failed.len(), 1);
         assert_eq!(report.failed[0].field, "lead_image.src");
+    }
+
+    #[tokio::test]
+    async fn missing_self_hosted_video_is_reported_and_a_present_one_imports() {
+        let f = fixture().await;
+        let with_clip =
+            ARTICLE.replace("@[youtube](abcdefghijk \"Teaser\")", "@[video](/media/clip.mp4 \"Rehearsal\")");
+        f.write("first-look.md", &with_clip);
+        let report = f.import().await;
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.failed[0].field, "body (video embed)");
+        assert!(report.failed[0].message.contains("/media/clip.mp4"), "{}", report.failed[0].message);
+        std::fs::create_dir_all(f.root.0.join("public/media")).unwrap();
+        std::fs::write(f.root.0.join("public/media/clip.mp4"), b"\0\0\0\x18ftypmp42").unwrap();
+        let report = f.import().await;
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        assert_eq!(report.created, 1);
     }
 
     #[test]

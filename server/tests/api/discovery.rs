@@ -127,3 +127,23 @@ async fn every_image_has_width_and_height() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_self_hosted_clip_loads_nothing_until_played_and_can_be_seeked() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_text("/articles/quiet-prince-set-visit").await;
+    assert_eq!(status, 200);
+    let video = html.split("<video").nth(1).expect("a <video> element").split("</video>").next().unwrap();
+    assert!(video.contains("preload=\"none\""), "{video}");
+    assert!(video.contains("poster=\""), "{video}");
+    assert!(video.contains("<source src=\"/media/quiet-prince-lanterns.mp4\" type=\"video/mp4\">"), "{video}");
+    // Browsers fetch video in ranges: the file answers 206 with the asked-for bytes.
+    let res =
+        app.client.get(app.url("/media/quiet-prince-lanterns.mp4")).header("range", "bytes=0-99").send().await.unwrap();
+    assert_eq!(res.status(), 206);
+    assert_eq!(res.headers()["content-type"], "video/mp4");
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("max-age=604800"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(bytes.len(), 100);
+    assert_eq!(&bytes[4..8], b"ftyp", "an MP4 file");
+}
