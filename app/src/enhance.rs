@@ -32,6 +32,31 @@ pub fn install() {
         let _ = facade.replace_with_with_node_1(&iframe);
     }
 
+    /// Warms up the connection to the player's host once the reader shows interest
+    /// (pointer over, or focus on, a facade). Before that the page touches no third party.
+    fn preconnect(facade: &Element) {
+        let (Some(player), Some(document)) = (facade.get_attribute("data-player"), facade.owner_document()) else {
+            return;
+        };
+        // "https://host/embed/…" -> "https://host"
+        let origin = player.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+        let selector = format!("link[rel=\"preconnect\"][href=\"{origin}\"]");
+        if !origin.starts_with("https://") || document.query_selector(&selector).ok().flatten().is_some() {
+            return;
+        }
+        let (Ok(link), Ok(Some(head))) = (document.create_element("link"), document.query_selector("head")) else {
+            return;
+        };
+        let _ = link.set_attribute("rel", "preconnect");
+        let _ = link.set_attribute("href", &origin);
+        let _ = head.append_child(&link);
+    }
+
+    let on_interest = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        if let Some(facade) = facade_of(&event) {
+            preconnect(&facade);
+        }
+    });
     let on_click = Closure::<dyn Fn(Event)>::new(|event: Event| {
         if let Some(facade) = facade_of(&event) {
             event.prevent_default();
@@ -49,6 +74,10 @@ pub fn install() {
     });
     let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     let _ = document.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    for kind in ["pointerover", "focusin"] {
+        let _ = document.add_event_listener_with_callback(kind, on_interest.as_ref().unchecked_ref());
+    }
+    on_interest.forget();
     on_click.forget();
     on_key.forget();
 }

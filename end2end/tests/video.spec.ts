@@ -28,6 +28,10 @@ test("videos load nothing from third parties until the reader plays one", async 
   await facade.scrollIntoViewIfNeeded();
   await page.waitForLoadState("networkidle");
   expect(thirdParty).toEqual([]);
+  const preconnect = page.locator('head link[rel="preconnect"][href="https://www.youtube-nocookie.com"]');
+  await expect(preconnect).toHaveCount(0);
+  await facade.hover();
+  await expect(preconnect).toHaveCount(1);
 
   const frame = page.locator(".video-frame").first();
   const before = await frame.boundingBox();
@@ -45,6 +49,8 @@ test("a video facade can be played from the keyboard", async ({ page }) => {
   await hydrated(page);
   const facade = page.locator("a.video-facade").first();
   await facade.focus();
+  // Focus is interest enough to warm up the connection, once.
+  await expect(page.locator('head link[rel="preconnect"]')).toHaveCount(1);
   await page.keyboard.press(" ");
   await expect(page.locator(".video-frame iframe").first()).toBeVisible();
 });
