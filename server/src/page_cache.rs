@@ -25,7 +25,14 @@ use std::{
 const TTL: Duration = Duration::from_secs(5);
 const MAX_ENTRIES: usize = 2_000;
 const MAX_BODY: usize = 2 * 1024 * 1024;
-const OUR_COOKIES: [&str; 4] = ["spotlight_session", "__Host-spotlight_session", "spotlight_reader", "spotlight_flash"];
+/// A request carrying any of these gets a page of its own (who is logged in, the
+/// reader's pick, a form's error).
+const OUR_COOKIES: [&str; 4] = [
+    app::auth::session::COOKIE,
+    app::auth::session::HOST_COOKIE,
+    app::reactions::guest::COOKIE,
+    app::auth::request::FLASH_COOKIE,
+];
 
 #[derive(Clone, Default)]
 pub struct PageCache {

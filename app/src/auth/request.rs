@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use std::net::SocketAddr;
 
-const FLASH_COOKIE: &str = "spotlight_flash";
+/// Carries a no-JavaScript form's error and values across its redirect (60 s).
+pub const FLASH_COOKIE: &str = "spotlight_flash";
 
 pub fn token(state: &AppState) -> Option<String> {
     use_context::<Parts>().and_then(|parts| session::token_from_headers(&state.site, &parts.headers))

@@ -22,12 +22,17 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The session cookie's name over plain http (development, tests).
+pub const COOKIE: &str = "spotlight_session";
+/// Its name over https: the `__Host-` prefix pins it to this host, path `/`, Secure.
+pub const HOST_COOKIE: &str = "__Host-spotlight_session";
+
 /// `__Host-` prefixed (and Secure) whenever the site is served over https.
 pub fn cookie_name(site: &Site) -> &'static str {
     if site.is_https() {
-        "__Host-spotlight_session"
+        HOST_COOKIE
     } else {
-        "spotlight_session"
+        COOKIE
     }
 }
 

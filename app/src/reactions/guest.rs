@@ -6,7 +6,8 @@ use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use sha2::Sha256;
 
-const COOKIE: &str = "spotlight_reader";
+/// The signed anonymous-reader cookie that lets guests react.
+pub const COOKIE: &str = "spotlight_reader";
 const MAX_AGE_SECS: i64 = 400 * 24 * 3600;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
