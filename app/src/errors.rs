@@ -30,6 +30,9 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: u64 },
+    /// Too busy right now (the password hashers are all taken); try again soon.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -49,6 +52,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => 413,
             Self::Invalid { .. } => 422,
             Self::TooManyRequests { .. } => 429,
+            Self::Unavailable { .. } => 503,
             Self::Internal => 500,
         }
     }
@@ -63,7 +67,18 @@ impl AppError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
+            Self::Unavailable { .. } => "unavailable",
             Self::Internal => "internal",
+        }
+    }
+
+    /// Seconds a client should wait before trying again (429 and 503).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs, .. } | Self::Unavailable { retry_after_secs, .. } => {
+                Some((*retry_after_secs).max(1))
+            }
+            _ => None,
         }
     }
 

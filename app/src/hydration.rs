@@ -59,5 +59,5 @@ pub fn DeferredHydration(options: LeptosOptions) -> impl IntoView {
         let _ = options;
         String::new()
     };
-    view! { <script type="module" inner_html=script></script> }
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=script></script> }
 }

@@ -6,8 +6,11 @@
 
 pub mod articles;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod client_addr;
 pub mod comments;
 pub mod components;
+pub mod csp;
 pub mod enhance;
 pub mod errors;
 pub mod hydration;

@@ -14,6 +14,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Article ids by slug, filled as pages are read.
     pub article_ids: crate::articles::ArticleIds,
+    /// Admission to the password hashers (a slot per core, a short queue).
+    pub passwords: Arc<crate::auth::password::Gate>,
     /// Signs guest cookies; kept in the database so restarts keep guests.
     pub secret: Arc<Vec<u8>>,
     pub leptos_options: LeptosOptions,
@@ -56,6 +58,7 @@ impl AppState {
             site: Arc::new(site),
             limits: Arc::new(limits),
             hub: Hub::default(),
+            passwords: Arc::default(),
             article_ids: Default::default(),
             secret: Arc::new(secret),
             leptos_options,

@@ -8,6 +8,11 @@
 //! | `CONTENT_DIR` | `content` (imported at start when it exists; empty = off) |
 //! | `PUBLIC_DIR` | `public` (where article images are checked at import) |
 //! | `LEPTOS_SITE_ROOT` | `target/site` (static files and the client bundle) |
+//! | `TRUSTED_PROXIES` | none (comma-separated CIDRs whose `X-Forwarded-For` is believed) |
+//! | `PAGE_CACHE_BYTES` | `67108864` (64 MiB of cached pages for anonymous readers) |
+//! | `LIVE_STREAMS_PER_ADDRESS` | `16` open live streams per client address |
+//! | `LIVE_STREAMS_MAX` | `100000` open live streams in all |
+//! | `HEADER_READ_TIMEOUT_SECS` | `10` (a client slower to send its request headers is cut off) |
 
 use leptos::config::LeptosOptions;
 use std::{net::SocketAddr, path::PathBuf};
@@ -22,6 +27,57 @@ pub struct Config {
     pub public_dir: PathBuf,
     pub leptos: LeptosOptions,
     pub limits: app::throttle::Limits,
+    pub http: HttpSettings,
+}
+
+/// The HTTP layer's own settings.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub trusted_proxies: app::client_addr::TrustedProxies,
+    pub page_cache_bytes: u64,
+    pub streams_per_address: usize,
+    pub streams_total: usize,
+    pub header_read_timeout: std::time::Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Default::default(),
+            page_cache_bytes: 64 * 1024 * 1024,
+            streams_per_address: 16,
+            streams_total: 100_000,
+            header_read_timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+/// A number from the environment: the default when unset, an error naming
+/// the variable when set to something that is not a number.
+fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => {
+            v.trim().parse().map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {v:?}"))
+        }
+        _ => Ok(default),
+    }
+}
+
+impl HttpSettings {
+    fn from_env() -> anyhow::Result<Self> {
+        let d = Self::default();
+        Ok(Self {
+            trusted_proxies: app::client_addr::TrustedProxies::parse(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?,
+            page_cache_bytes: number("PAGE_CACHE_BYTES", d.page_cache_bytes)?,
+            streams_per_address: number("LIVE_STREAMS_PER_ADDRESS", d.streams_per_address)?,
+            streams_total: number("LIVE_STREAMS_MAX", d.streams_total)?,
+            header_read_timeout: std::time::Duration::from_secs(number(
+                "HEADER_READ_TIMEOUT_SECS",
+                d.header_read_timeout.as_secs(),
+            )?),
+        })
+    }
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -67,6 +123,7 @@ impl Config {
             public_dir: PathBuf::from(var("PUBLIC_DIR", "public")),
             leptos,
             limits: limits_from_env(),
+            http: HttpSettings::from_env()?,
         })
     }
 }

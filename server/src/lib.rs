@@ -8,5 +8,6 @@ pub mod feeds;
 pub mod health;
 pub mod middleware;
 pub mod page_cache;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -1,16 +1,19 @@
 //! The HTTP layers every request passes through, outermost first: request id,
-//! tracing span, compression, security and cache headers, the Origin check,
-//! and a body size limit. Live streams get only the first two and the headers.
+//! tracing span, the client's address, compression, the page cache, security
+//! and cache headers, the Origin check, and a body size limit. Live streams
+//! get the request id, the span, the address, the headers and their caps.
 
-use app::state::AppState;
+use crate::{api::live::StreamSlots, config::HttpSettings};
+use app::{client_addr::TrustedProxies, state::AppState};
 use axum::{
     body::Body,
-    extract::{MatchedPath, Request, State},
+    extract::{ConnectInfo, MatchedPath, Request, State},
     http::{header, HeaderValue, Method, StatusCode},
-    middleware::{from_fn, from_fn_with_state, Next},
+    middleware::{from_fn_with_state, Next},
     response::{IntoResponse, Response},
-    Router,
+    Extension, Router,
 };
+use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
@@ -25,30 +28,44 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
 /// The layers of pages, the JSON API, feeds and static files.
-pub fn apply(router: Router<AppState>, state: AppState) -> Router<AppState> {
-    let pages = crate::page_cache::PageCache::default();
+pub fn apply(router: Router<AppState>, state: AppState, http: &HttpSettings) -> Router<AppState> {
+    let pages = crate::page_cache::PageCache::new(http.page_cache_bytes);
     pages.follow(&state.hub);
     // `layer` wraps what was added before it: the last one here runs first.
     let router = router
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
-        .layer(from_fn_with_state(state, origin_check))
-        .layer(from_fn(headers))
+        .layer(from_fn_with_state(state.clone(), origin_check))
+        .layer(from_fn_with_state(state, headers))
         .layer(from_fn_with_state(pages, crate::page_cache::serve))
         .layer(CompressionLayer::new().br(true).gzip(true));
-    traced(router)
+    traced(router, http)
 }
 
 /// The layers of the live streams: long-lived GETs that send small events. No
 /// compression (browsers must see each event at once, and the encoder's state,
 /// about 5 KiB, would sit in every open stream), no page cache, no bodies to limit.
-pub fn apply_to_streams(router: Router<AppState>) -> Router<AppState> {
-    traced(router.layer(from_fn(headers)))
+pub fn apply_to_streams(router: Router<AppState>, state: AppState, http: &HttpSettings) -> Router<AppState> {
+    let slots = Arc::new(StreamSlots::new(http.streams_per_address, http.streams_total));
+    traced(router.layer(Extension(slots)).layer(from_fn_with_state(state, headers)), http)
+}
+
+/// Resolves the client's address once (see `app::client_addr`) for every layer
+/// and handler after it.
+async fn client_addr(State(proxies): State<Arc<TrustedProxies>>, mut req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let addr = match peer {
+        Some(peer) => proxies.resolve(peer, req.headers()),
+        None => app::client_addr::ClientAddr("unknown".into()),
+    };
+    req.extensions_mut().insert(addr);
+    next.run(req).await
 }
 
 /// A request id (taken from `x-request-id` or made), a tracing span keyed on the
-/// matched route, and the id echoed in the response.
-fn traced(router: Router<AppState>) -> Router<AppState> {
+/// matched route, the client's address, and the id echoed in the response.
+fn traced(router: Router<AppState>, http: &HttpSettings) -> Router<AppState> {
+    let proxies = Arc::new(http.trusted_proxies.clone());
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
         let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
         let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -60,21 +77,41 @@ fn traced(router: Router<AppState>) -> Router<AppState> {
         )
     });
     router
+        .layer(from_fn_with_state(proxies, client_addr))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-/// Security headers on everything; long cache lifetimes on static files.
-async fn headers(req: Request, next: Next) -> Response {
+/// Security headers on everything; long cache lifetimes on static files; and
+/// nothing personal in any shared cache.
+async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    let signed_in = app::auth::session::token_from_headers(&state.site, req.headers()).is_some();
     let mut res = next.run(req).await;
     let ok = matches!(res.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT);
+    let personal = signed_in || res.headers().contains_key(header::SET_COOKIE) || path == "/api/v1/me";
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    if ok && !h.contains_key(header::CACHE_CONTROL) {
+    if html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // A page Leptos did not render (no inline script of ours): a nonce nothing carries.
+        if let Ok(v) = HeaderValue::from_str(&app::csp::policy(&crate::security::new_nonce())) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    if state.site.is_https() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    if personal && !path.starts_with("/pkg/") {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    } else if ok && !h.contains_key(header::CACHE_CONTROL) {
         if let Some(value) = cache_policy(&path) {
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
         }

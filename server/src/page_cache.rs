@@ -6,24 +6,33 @@
 //! cached page is never staler than the live stream it resumes from (the page
 //! carries its live cursor). Requests with any of our cookies are never
 //! served from here.
+//!
+//! Bounded: a byte budget (`PAGE_CACHE_BYTES`) over all entries; query
+//! parameters a page does not read are left out of the key, so `?x=1…2000`
+//! is one entry, not two thousand. Concurrent misses for one page render it
+//! once (single flight); the others wait for that render. A page too large to
+//! keep is served as it is. Each response gets a fresh CSP nonce, cached or not.
 
 use app::live::Hub;
 use axum::{
-    body::{to_bytes, Body},
+    body::Body,
     extract::{Request, State},
-    http::{header, HeaderMap, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
 use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::BodyExt;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
+use tokio::sync::watch;
 
 const TTL: Duration = Duration::from_secs(5);
-const MAX_ENTRIES: usize = 2_000;
+/// Larger pages are served without being kept.
 const MAX_BODY: usize = 2 * 1024 * 1024;
 /// A request carrying any of these gets a page of its own (who is logged in, the
 /// reader's pick, a form's error).
@@ -34,22 +43,37 @@ const OUR_COOKIES: [&str; 4] = [
     app::auth::request::FLASH_COOKIE,
 ];
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
-    pages: Arc<Mutex<HashMap<String, Entry>>>,
+    pages: moka::sync::Cache<String, Arc<Entry>>,
+    /// Renders in progress, by key: later misses wait for them.
+    inflight: Arc<Mutex<HashMap<String, watch::Sender<()>>>>,
 }
 
-#[derive(Clone)]
 struct Entry {
-    at: Instant,
     headers: HeaderMap,
     body: Bytes,
+    /// The CSP nonce the body was rendered with, replaced in every response.
+    nonce: Option<String>,
 }
 
 impl PageCache {
+    /// A cache holding at most `budget` bytes of pages.
+    pub fn new(budget: u64) -> Self {
+        let pages = moka::sync::Cache::builder()
+            .max_capacity(budget)
+            .weigher(|key: &String, e: &Arc<Entry>| {
+                let size = key.len() + e.body.len() + e.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>();
+                u32::try_from(size).unwrap_or(u32::MAX)
+            })
+            .time_to_live(TTL)
+            .build();
+        Self { pages, inflight: Arc::default() }
+    }
+
     /// Empties the cache whenever a live event is published.
     pub fn follow(&self, hub: &Hub) {
-        let mut events = hub.subscribe();
+        let mut events = hub.subscribe_all();
         let mut closing = hub.closing();
         let cache = self.clone();
         tokio::spawn(async move {
@@ -66,51 +90,130 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
-        if let Ok(mut pages) = self.pages.lock() {
-            pages.clear();
-        }
+        self.pages.invalidate_all();
     }
 
-    fn get(&self, key: &str) -> Option<Entry> {
-        let pages = self.pages.lock().ok()?;
-        pages.get(key).filter(|e| e.at.elapsed() < TTL).cloned()
+    /// Bytes held (after pending maintenance).
+    pub fn weight(&self) -> u64 {
+        self.pages.run_pending_tasks();
+        self.pages.weighted_size()
     }
 
-    fn put(&self, key: String, entry: Entry) {
-        if let Ok(mut pages) = self.pages.lock() {
-            if pages.len() >= MAX_ENTRIES {
-                pages.retain(|_, e| e.at.elapsed() < TTL);
-                if pages.len() >= MAX_ENTRIES {
-                    pages.clear();
-                }
-            }
-            pages.insert(key, entry);
+    pub fn entries(&self) -> u64 {
+        self.pages.run_pending_tasks();
+        self.pages.entry_count()
+    }
+}
+
+/// Ends a render's flight when dropped (also when the request is cancelled),
+/// waking the readers that waited for it.
+struct Flight<'a> {
+    cache: &'a PageCache,
+    key: String,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut inflight) = self.cache.inflight.lock() {
+            inflight.remove(&self.key);
         }
     }
 }
 
-fn cacheable(req: &Request) -> bool {
+/// The part of the URL that decides the page: the path and the query
+/// parameters that page reads, in a fixed order.
+fn key_of(req: &Request) -> Option<String> {
     let path = req.uri().path();
-    let page = path == "/" || path.starts_with("/articles/") || path.starts_with("/tags/");
+    let used: &[&str] = if path == "/" || path.starts_with("/tags/") {
+        &[]
+    } else if path.starts_with("/articles/") {
+        &["sort", "cursor"]
+    } else {
+        return None;
+    };
+    let mut key = path.to_owned();
+    let pairs: Vec<(String, String)> =
+        req.uri().query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let mut first = true;
+    for name in used {
+        if let Some((_, value)) = pairs.iter().find(|(k, _)| k == name) {
+            key.push(if first { '?' } else { '&' });
+            first = false;
+            key.push_str(name);
+            key.push('=');
+            key.push_str(&form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>());
+        }
+    }
+    Some(key)
+}
+
+fn cacheable(req: &Request) -> Option<String> {
     let ours = req
         .headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|c| OUR_COOKIES.iter().any(|name| app::auth::session::cookie_value(c, name).is_some()));
-    req.method() == Method::GET && page && !ours
+    if req.method() != Method::GET || ours {
+        return None;
+    }
+    key_of(req)
+}
+
+/// A cached page, with a fresh nonce in its policy and its scripts.
+fn respond(entry: &Entry) -> Response {
+    let (body, headers) = match &entry.nonce {
+        Some(old) => {
+            let fresh = crate::security::new_nonce();
+            let body = String::from_utf8_lossy(&entry.body).replace(old.as_str(), &fresh);
+            let mut headers = entry.headers.clone();
+            if let Ok(v) = HeaderValue::from_str(&app::csp::policy(&fresh)) {
+                headers.insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            (Bytes::from(body), headers)
+        }
+        None => (entry.body.clone(), entry.headers.clone()),
+    };
+    let mut res = Response::new(Body::from(body));
+    *res.headers_mut() = headers;
+    res
 }
 
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
-    if !cacheable(&req) {
-        return next.run(req).await;
+    let Some(key) = cacheable(&req) else { return next.run(req).await };
+    loop {
+        if let Some(hit) = cache.pages.get(&key) {
+            return respond(&hit);
+        }
+        let waiting = {
+            let Ok(mut inflight) = cache.inflight.lock() else { return next.run(req).await };
+            match inflight.get(&key) {
+                Some(flight) => Some(flight.subscribe()),
+                None => {
+                    inflight.insert(key.clone(), watch::channel(()).0);
+                    None
+                }
+            }
+        };
+        match waiting {
+            // Another request is rendering this page: wait for it, then read the cache.
+            Some(mut done) => {
+                let _ = done.changed().await;
+                if let Some(hit) = cache.pages.get(&key) {
+                    return respond(&hit);
+                }
+                // That render was not kept (an error page, too large): render our own.
+                return next.run(req).await;
+            }
+            None => {
+                let _flight = Flight { cache: &cache, key: key.clone() };
+                return render_and_keep(&cache, key, req, next).await;
+            }
+        }
     }
-    let key = req.uri().to_string();
-    if let Some(hit) = cache.get(&key) {
-        let mut res = Response::new(Body::from(hit.body));
-        *res.headers_mut() = hit.headers;
-        return res;
-    }
+}
+
+async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let html = res
         .headers()
@@ -120,17 +223,41 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if res.status() != StatusCode::OK || !html || res.headers().contains_key(header::SET_COOKIE) {
         return res;
     }
-    let (parts, body) = res.into_parts();
-    match to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => {
-            cache.put(key, Entry { at: Instant::now(), headers: parts.headers.clone(), body: bytes.clone() });
-            Response::from_parts(parts, Body::from(bytes))
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "page body could not be read");
-            let mut res = Response::new(Body::from("Something went wrong on our side. Please try again in a moment."));
-            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            res
+    let too_large = res
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_BODY);
+    if too_large {
+        return res;
+    }
+    let (parts, mut body) = res.into_parts();
+    // Read up to MAX_BODY: a longer page is served whole, uncached, never as an error.
+    let mut buf = bytes::BytesMut::new();
+    loop {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    buf.extend_from_slice(data);
+                }
+                if buf.len() > MAX_BODY {
+                    let head = futures::stream::once(std::future::ready(Ok::<Bytes, axum::Error>(buf.freeze())));
+                    return Response::from_parts(parts, Body::from_stream(head.chain(body.into_data_stream())));
+                }
+            }
+            Some(Err(err)) => {
+                tracing::error!(error = %err, "page body could not be read");
+                let mut res =
+                    Response::new(Body::from("Something went wrong on our side. Please try again in a moment."));
+                *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                return res;
+            }
+            None => break,
         }
     }
+    let bytes = buf.freeze();
+    let nonce = crate::security::nonce_in(&parts.headers);
+    cache.pages.insert(key, Arc::new(Entry { headers: parts.headers.clone(), body: bytes.clone(), nonce }));
+    Response::from_parts(parts, Body::from(bytes))
 }

@@ -9,14 +9,18 @@ use app::{
 use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    header_read_timeout: Duration,
 }
+
+/// How long open connections get to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
@@ -38,8 +42,9 @@ impl Application {
         let mut leptos_options = config.leptos.clone();
         leptos_options.site_addr = local;
         let state = AppState::new(db, Site::new(&site_url), config.limits.clone(), leptos_options).await?;
-        let router = router(state.clone());
-        Ok(Self { listener, router, state })
+        tokio::spawn(prune_live_log(state.clone()));
+        let router = router(state.clone(), &config.http);
+        Ok(Self { listener, router, state, header_read_timeout: config.http.header_read_timeout })
     }
 
     pub fn port(&self) -> u16 {
@@ -50,22 +55,56 @@ impl Application {
         &self.state
     }
 
+    /// Serves until SIGINT or SIGTERM, then closes live streams and lets open
+    /// requests finish. Connections are served by hyper directly (not
+    /// `axum::serve`) for a header-read timeout: a client that trickles its
+    /// request headers (slowloris) is cut off instead of holding a socket.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        use hyper_util::rt::{TokioIo, TokioTimer};
+        use tower::ServiceExt;
         tracing::info!(url = %self.state.site.url, addr = %self.listener.local_addr()?, "Spotlight is serving");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown({
-                let hub = self.state.hub.clone();
-                async move {
-                    shutdown_signal().await;
-                    // Live streams never end by themselves: close them so open requests can finish.
-                    hub.close();
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(self.header_read_timeout);
+        let shutdown = shutdown_signal();
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(err) => {
+                        // Out of file descriptors, say: wait a moment rather than spin.
+                        tracing::warn!(error = %err, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let router = self.router.clone();
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                router.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(err) = connection.await {
+                    tracing::debug!(error = %err, "connection ended with an error");
                 }
-            })
-            .await
+            });
+        }
+        drop(self.listener);
+        // Live streams never end by themselves: close them so open requests can finish.
+        self.state.hub.close();
+        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+            tracing::warn!("connections still open after the grace period; stopping anyway");
+        }
+        Ok(())
     }
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -88,7 +127,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), app_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
-    middleware::apply(router, state.clone()).merge(middleware::apply_to_streams(api::live_router())).with_state(state)
+    middleware::apply(router, state.clone(), http)
+        .merge(middleware::apply_to_streams(api::live_router(), state.clone(), http))
+        .with_state(state)
 }
 
 fn media_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
@@ -98,6 +139,22 @@ fn media_files(options: &leptos::config::LeptosOptions) -> tower_http::services:
 fn pkg_files(options: &leptos::config::LeptosOptions) -> tower_http::services::ServeDir {
     let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
+/// Drops live events older than the log keeps, at start and every hour.
+async fn prune_live_log(state: AppState) {
+    let mut closing = state.hub.closing();
+    loop {
+        match app::live::service::prune(&state, app::db::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "live log pruned"),
+            Err(_) => tracing::warn!("live log pruning failed; trying again in an hour"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = closing.wait_for(|c| *c) => return,
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -3,11 +3,9 @@
 
 use super::{session, FormFlash};
 use crate::{errors::AppError, state::AppState};
-use axum::extract::ConnectInfo;
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use std::net::SocketAddr;
 
 /// Carries a no-JavaScript form's error and values across its redirect (60 s).
 pub const FLASH_COOKIE: &str = "spotlight_flash";
@@ -22,9 +20,10 @@ pub fn client(state: &AppState) -> super::service::Client {
     super::service::Client::from_headers(state, &headers, client_ip())
 }
 
+/// The client's address as the HTTP layer resolved it (see `client_addr`).
 pub fn client_ip() -> String {
     use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .and_then(|parts| parts.extensions.get::<crate::client_addr::ClientAddr>().map(|c| c.0.clone()))
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -63,9 +62,7 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
         let encoded = hex::encode(serde_json::to_vec(&flash).unwrap_or_default());
         set_cookie(&format!("{FLASH_COOKIE}={encoded}; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"));
         redirect_plain_form(back_to);
-    } else if let (AppError::TooManyRequests { retry_after_secs, .. }, Some(res)) =
-        (&err, use_context::<ResponseOptions>())
-    {
+    } else if let (Some(retry_after_secs), Some(res)) = (err.retry_after(), use_context::<ResponseOptions>()) {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
             res.insert_header(header::RETRY_AFTER, v);
         }

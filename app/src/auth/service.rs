@@ -70,7 +70,7 @@ async fn insert_account(
     role: Role,
     created_at: i64,
 ) -> Result<Option<i64>, AppError> {
-    let hash = password::hash(password.expose().to_owned()).await?;
+    let hash = password::hash(&state.passwords, password.expose().to_owned()).await?;
     let new = store::NewUser {
         username: username.as_str(),
         username_key: &username.key(),
@@ -90,8 +90,10 @@ pub struct SignupInput<'a> {
 
 pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -> Result<LoggedIn, AppError> {
     let ip = client.ip.as_str();
+    // Counted before anything is checked, failures included: finding out which
+    // emails have accounts costs an attempt each.
     let limit = state.limits.signups_per_ip;
-    throttle::check(&state.db, limit, ip, "Too many accounts were created from your network.").await?;
+    let _counted = throttle::acquire(&state.db, limit, ip, "Too many sign-ups came from your network.").await?;
     let username = Username::parse(input.username)?;
     let email = Email::parse(input.email)?;
     let password = NewPassword::parse(input.password)?;
@@ -111,7 +113,6 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
     let id = insert_account(state, &username, &email, &password, Role::Reader, created_at)
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
-    throttle::record(&state.db, limit, ip).await?;
     tracing::info!(user_id = id, "account created");
     let set_cookie = after_login(state, id, client).await?;
     Ok(LoggedIn { user: current(id, username.as_str().to_owned(), "reader", None, created_at), set_cookie })
@@ -127,27 +128,57 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
     if key.len() > 254 || password.len() > 1024 {
         return Err(AppError::Unauthorized);
     }
+    // Every attempt is counted before the password is checked, atomically, so
+    // parallel guesses cannot slip past the limit; a correct password takes its
+    // attempts back. The per-address lock is what an attacker meets; the
+    // account's own ceiling is far higher, so the owner can still log in from
+    // an address without failures while another address is locked out.
     let limits = &state.limits;
     let message = "Too many failed log-in attempts.";
-    throttle::check(&state.db, limits.login_per_account, &key, message).await?;
-    throttle::check(&state.db, limits.login_per_ip, ip, message).await?;
+    let mut tickets = Vec::with_capacity(3);
+    for (limit, key) in [
+        (limits.login_per_account_ip, format!("{key}|{ip}")),
+        (limits.login_per_ip, ip.to_owned()),
+        (limits.login_per_account, key.clone()),
+    ] {
+        match throttle::acquire(&state.db, limit, &key, message).await {
+            Ok(ticket) => tickets.push(ticket),
+            Err(err) => {
+                release(state, &tickets).await?;
+                return Err(err);
+            }
+        }
+    }
     let user = store::by_login(&state.db, &key).await?;
-    let ok = password::verify(password.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let verified = password::verify(&state.passwords, password.to_owned(), user.as_ref().map(|u| u.password_hash.clone()))
+        .await;
+    let ok = match verified {
+        Ok(ok) => ok,
+        Err(err) => {
+            // Not judged (the hashers were busy): the attempt does not count.
+            release(state, &tickets).await?;
+            return Err(err);
+        }
+    };
     match user {
         Some(user) if ok => {
-            throttle::clear(&state.db, limits.login_per_account, &key).await?;
+            release(state, &tickets).await?;
+            throttle::clear(&state.db, limits.login_per_account_ip, &format!("{key}|{ip}")).await?;
             let set_cookie = after_login(state, user.id, client).await?;
             Ok(LoggedIn {
                 user: current(user.id, user.username, &user.role, user.banned_at, user.created_at),
                 set_cookie,
             })
         }
-        _ => {
-            throttle::record(&state.db, limits.login_per_account, &key).await?;
-            throttle::record(&state.db, limits.login_per_ip, ip).await?;
-            Err(AppError::Unauthorized)
-        }
+        _ => Err(AppError::Unauthorized),
     }
+}
+
+async fn release(state: &AppState, tickets: &[throttle::Ticket]) -> Result<(), AppError> {
+    for ticket in tickets {
+        throttle::release(&state.db, *ticket).await?;
+    }
+    Ok(())
 }
 
 /// Ends the session on the server; returns the `Set-Cookie` value that clears it.

@@ -121,11 +121,20 @@ pub struct QueueItem {
     pub reports: i64,
 }
 
+/// A page of the moderation queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    /// 1-based.
+    pub page: i64,
+    pub has_more: bool,
+}
+
 #[server(prefix = "/_fn")]
-pub async fn moderation_queue() -> Result<Vec<QueueItem>, AppError> {
+pub async fn moderation_queue(page: Option<i64>) -> Result<QueuePage, AppError> {
     let state = crate::state::app_state()?;
     let user = service::require_viewer(&state).await?;
-    service::queue(&state, &user).await
+    service::queue(&state, &user, page.unwrap_or(1)).await
 }
 
 #[server(prefix = "/_fn")]

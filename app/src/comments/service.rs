@@ -11,6 +11,7 @@ use crate::{
     db::now,
     errors::AppError,
     state::AppState,
+    live::{LiveEvent, Logged},
     throttle,
 };
 use std::collections::HashMap;
@@ -54,8 +55,45 @@ pub fn to_comment(row: &CommentRow) -> Comment {
     }
 }
 
-fn event_json(row: &CommentRow) -> String {
-    serde_json::to_string(&to_comment(row)).unwrap_or_default()
+/// What live readers are sent for a logged comment event, built from the
+/// comment as it is now: its current text when it is visible, and otherwise
+/// only that it is gone (whatever the log says happened).
+fn live_event(logged: &Logged, row: Option<&CommentRow>, has_replies: bool) -> LiveEvent {
+    let id = logged.comment_id.unwrap_or_default();
+    let event = |kind: &str, data: String| LiveEvent { id: logged.id, article_id: logged.article_id, kind: kind.into(), data };
+    let gone = || event("comment.deleted", serde_json::json!({ "id": id, "has_replies": has_replies }).to_string());
+    match row {
+        Some(row) if row.status == "visible" => match logged.kind.as_str() {
+            "comment.liked" => event("comment.liked", serde_json::json!({ "id": id, "likes": row.like_count }).to_string()),
+            "comment.deleted" => gone(),
+            kind => event(kind, serde_json::to_string(&to_comment(row)).unwrap_or_default()),
+        },
+        _ => gone(),
+    }
+}
+
+/// Renders the comment events among `logged` (by event id), reading each
+/// comment once, as it is now.
+pub async fn render_live(state: &AppState, logged: &[Logged]) -> Result<HashMap<i64, LiveEvent>, AppError> {
+    let mut ids: Vec<i64> = logged.iter().filter_map(|l| l.comment_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: HashMap<i64, CommentRow> =
+        store::get_many(&state.db, &ids).await?.into_iter().map(|r| (r.id, r)).collect();
+    let with_replies = store::with_visible_replies(&state.db, &ids).await?;
+    Ok(logged
+        .iter()
+        .filter_map(|l| {
+            let id = l.comment_id?;
+            Some((l.id, live_event(l, rows.get(&id), with_replies.contains(&id))))
+        })
+        .collect())
+}
+
+fn publish(state: &AppState, logged: Option<Logged>, row: &CommentRow, has_replies: bool) {
+    if let Some(logged) = logged {
+        state.hub.publish(live_event(&logged, Some(row), has_replies));
+    }
 }
 
 fn parse_cursor(sort: Sort, cursor: Option<&str>) -> Result<Option<Cursor>, AppError> {
@@ -128,10 +166,21 @@ fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64]) -> Vec<C
     tops.iter().filter_map(|t| build(t, &children, liked)).collect()
 }
 
-async fn publish(state: &AppState, event: Option<crate::live::LiveEvent>) {
-    if let Some(event) = event {
-        state.hub.publish(event);
+/// The rules every new text meets, when posted and when edited: banned
+/// readers cannot write, and the same text twice in a moment is refused.
+async fn check_writer(state: &AppState, user: &CurrentUser, hash: &str, except: i64) -> Result<(), AppError> {
+    if user.banned {
+        return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
     }
+    if store::recent_same_text(&state.db, user.id, hash, now() - REPEAT_WINDOW_SECS, except).await? {
+        return Err(AppError::Conflict("You posted the same comment a moment ago.".into()));
+    }
+    Ok(())
+}
+
+/// Links from an account younger than this wait for a moderator.
+fn young(user: &CurrentUser) -> bool {
+    now() - user.joined_unix < NEW_ACCOUNT_SECS && !user.role.moderates()
 }
 
 pub async fn post(
@@ -146,20 +195,34 @@ pub async fn post(
     }
     let body = CommentBody::parse(body)?;
     let article_id = articles::service::id_of(state, slug).await?;
+    // Counted before anything else is checked, so parallel posts meet the limit.
     let limit = state.limits.comments_per_user;
-    let key = user.id.to_string();
-    throttle::check(&state.db, limit, &key, "You are commenting very quickly.").await?;
-    let hash = body.fingerprint();
-    let now = now();
-    if store::recent_same_text(&state.db, user.id, &hash, now - REPEAT_WINDOW_SECS).await? {
-        return Err(AppError::Conflict("You posted the same comment a moment ago.".into()));
+    let ticket = throttle::acquire(&state.db, limit, &user.id.to_string(), "You are commenting very quickly.").await?;
+    match insert(state, article_id, user, &body, parent_id).await {
+        Ok(posted) => Ok(posted),
+        Err(err) => {
+            throttle::release(&state.db, ticket).await?;
+            Err(err)
+        }
     }
+}
+
+async fn insert(
+    state: &AppState,
+    article_id: i64,
+    user: &CurrentUser,
+    body: &CommentBody,
+    parent_id: Option<i64>,
+) -> Result<Posted, AppError> {
+    let hash = body.fingerprint();
+    check_writer(state, user, &hash, 0).await?;
     let (parent_id, thread_id, depth, reply_to) = match parent_id {
         None => (None, None, 1, None),
         Some(pid) => {
+            // Only a visible comment takes replies: not a held, hidden or deleted one.
             let parent = store::get(&state.db, pid)
                 .await?
-                .filter(|p| p.article_id == article_id && p.status != "deleted" && p.status != "hidden")
+                .filter(|p| p.article_id == article_id && p.status == "visible")
                 .ok_or_else(|| AppError::NotFound("The comment you are replying to is no longer there.".into()))?;
             if parent.depth >= MAX_DEPTH {
                 // Too deep to indent further: attach beside it and name whom it answers.
@@ -170,9 +233,7 @@ pub async fn post(
         }
     };
     let first = store::comments_by(&state.db, user.id).await? == 0;
-    let young = now - user.joined_unix < NEW_ACCOUNT_SECS;
-    let held = first && young && body.has_links() && !user.role.moderates();
-    throttle::record(&state.db, limit, &key).await?;
+    let held = first && young(user) && body.has_links();
     let new = store::NewComment {
         article_id,
         author_id: user.id,
@@ -184,11 +245,11 @@ pub async fn post(
         html: &body.html,
         hash: &hash,
         status: if held { "held" } else { "visible" },
-        now,
+        now: now(),
     };
     let order = state.hub.order().await;
-    let (row, event) = store::insert(&state.db, new, event_json).await?;
-    publish(state, event).await;
+    let (row, logged) = store::insert(&state.db, new).await?;
+    publish(state, logged, &row, false);
     drop(order);
     Ok(Posted { comment: to_comment(&row), held })
 }
@@ -200,7 +261,18 @@ async fn load(state: &AppState, id: i64) -> Result<CommentRow, AppError> {
         .ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
 }
 
-/// Returns the article's slug and the edited comment.
+/// The text a comment was written in, for its author's edit box.
+pub async fn source(state: &AppState, id: i64, user: &CurrentUser) -> Result<String, AppError> {
+    let row = load(state, id).await?;
+    if row.author_id != user.id && !user.role.moderates() {
+        return Err(AppError::Forbidden("You can only edit your own comments.".into()));
+    }
+    Ok(store::source(&state.db, id).await?.unwrap_or_default())
+}
+
+/// Returns the article's slug and the edited comment. An edit meets the rules
+/// of posting: a banned reader cannot edit, the repeat check applies, and
+/// links added by a young account send the comment back for review.
 pub async fn edit(state: &AppState, id: i64, user: &CurrentUser, body: &str) -> Result<(String, Comment), AppError> {
     let row = load(state, id).await?;
     let moderator = user.role.moderates();
@@ -213,16 +285,15 @@ pub async fn edit(state: &AppState, id: i64, user: &CurrentUser, body: &str) -> 
         ));
     }
     let body = CommentBody::parse(body)?;
+    let hash = body.fingerprint();
+    check_writer(state, user, &hash, id).await?;
+    let had_links = row.body_html.contains("<a ");
+    let hold = row.author_id == user.id && young(user) && body.has_links() && !had_links;
     let order = state.hub.order().await;
-    let (row, event) =
-        store::update_body(&state.db, id, &body.source, &body.html, &body.fingerprint(), now(), event_json).await?;
-    publish(state, event).await;
+    let (row, logged) = store::update_body(&state.db, id, &body.source, &body.html, &hash, now(), hold).await?;
+    publish(state, logged, &row, false);
     drop(order);
     Ok((store::article_slug(&state.db, row.article_id).await?, to_comment(&row)))
-}
-
-fn removed_json(row: &CommentRow, has_replies: bool) -> String {
-    serde_json::json!({ "id": row.id, "has_replies": has_replies }).to_string()
 }
 
 /// Returns the article's slug.
@@ -232,25 +303,38 @@ pub async fn delete(state: &AppState, id: i64, user: &CurrentUser) -> Result<Str
         return Err(AppError::Forbidden("You can only delete your own comments.".into()));
     }
     let order = state.hub.order().await;
-    let (row, event) = store::set_status(&state.db, id, "deleted", Some("comment.deleted"), removed_json).await?;
-    publish(state, event).await;
+    let change = store::set_status(&state.db, id, "deleted", Some("comment.deleted")).await?;
+    publish(state, change.event, &change.row, change.has_replies);
     drop(order);
     Ok(store::article_slug(&state.db, row.article_id).await?)
 }
 
 /// Returns the slug, the new like count and whether the user now likes it.
 pub async fn toggle_like(state: &AppState, id: i64, user: &CurrentUser) -> Result<(String, i64, bool), AppError> {
+    let current = store::liked_by(&state.db, user.id, &[id]).await?.contains(&id);
+    set_like(state, id, user, !current).await
+}
+
+/// Likes (`want = true`) or unlikes: idempotent, whatever else runs at once.
+/// Returns the slug, the like count and whether the user now likes it.
+pub async fn set_like(state: &AppState, id: i64, user: &CurrentUser, want: bool) -> Result<(String, i64, bool), AppError> {
     let row = load(state, id).await?;
     if row.status != "visible" {
         return Err(AppError::NotFound("That comment is no longer there.".into()));
     }
     let order = state.hub.order().await;
-    let (likes, liked, event) = store::toggle_like(&state.db, id, row.article_id, user.id, now()).await?;
-    state.hub.publish(event);
+    let (likes, liked, logged) = store::set_like(&state.db, id, row.article_id, user.id, want, now()).await?;
+    if let Some(logged) = logged {
+        let mut row = row.clone();
+        row.like_count = likes;
+        publish(state, Some(logged), &row, false);
+    }
     drop(order);
     Ok((store::article_slug(&state.db, row.article_id).await?, likes, liked))
 }
 
+/// Files a report (one per reader per comment; a second changes nothing).
+/// Only comments others can see can be reported, and reports are rate-limited.
 pub async fn report(state: &AppState, id: i64, user: &CurrentUser, reason: &str) -> Result<String, AppError> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
@@ -259,8 +343,21 @@ pub async fn report(state: &AppState, id: i64, user: &CurrentUser, reason: &str)
             "Tell the moderators in a few words (up to 500 characters) what is wrong.",
         ));
     }
-    let row = load(state, id).await?;
-    store::report(&state.db, id, user.id, reason, now()).await?;
+    let limit = state.limits.reports_per_user;
+    let ticket = throttle::acquire(&state.db, limit, &user.id.to_string(), "You have sent many reports.").await?;
+    let row = match load(state, id).await.and_then(|r| {
+        (r.status == "visible").then_some(r).ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
+    }) {
+        Ok(row) => row,
+        Err(err) => {
+            throttle::release(&state.db, ticket).await?;
+            return Err(err);
+        }
+    };
+    if !store::report(&state.db, id, user.id, reason, now()).await? {
+        // Already reported by this reader: not a new report, not counted.
+        throttle::release(&state.db, ticket).await?;
+    }
     tracing::info!(comment_id = id, "comment reported");
     Ok(store::article_slug(&state.db, row.article_id).await?)
 }
@@ -299,15 +396,15 @@ pub async fn moderate(state: &AppState, user: &CurrentUser, id: i64, action: Act
     let row =
         store::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound("That comment does not exist.".into()))?;
     let order = state.hub.order().await;
-    let event = match action {
-        Action::Hide => store::set_status(&state.db, id, "hidden", Some("comment.deleted"), removed_json).await?.1,
-        Action::Delete => store::set_status(&state.db, id, "deleted", Some("comment.deleted"), removed_json).await?.1,
-        Action::Restore => {
-            store::set_status(&state.db, id, "visible", Some("comment.created"), |r, _| event_json(r)).await?.1
-        }
+    let change = match action {
+        Action::Hide => Some(store::set_status(&state.db, id, "hidden", Some("comment.deleted")).await?),
+        Action::Delete => Some(store::set_status(&state.db, id, "deleted", Some("comment.deleted")).await?),
+        Action::Restore => Some(store::set_status(&state.db, id, "visible", Some("comment.created")).await?),
         Action::Dismiss => None,
     };
-    publish(state, event).await;
+    if let Some(change) = change {
+        publish(state, change.event, &change.row, change.has_replies);
+    }
     drop(order);
     store::resolve_reports(&state.db, id, now()).await?;
     tracing::info!(moderator = user.id, comment_id = id, ?action, was = %row.status, "comment moderated");
@@ -324,32 +421,33 @@ pub async fn ban(state: &AppState, user: &CurrentUser, username: &str, banned: b
     }
 }
 
-/// The moderation queue: reported and held comments.
-pub async fn queue(state: &AppState, user: &CurrentUser) -> Result<Vec<super::QueueItem>, AppError> {
+/// The moderation queue, a page at a time: held comments first (readers are
+/// waiting for them), then reported ones, oldest concern first.
+pub async fn queue(state: &AppState, user: &CurrentUser, page: i64) -> Result<super::QueuePage, AppError> {
     require_moderator(user)?;
-    let mut items = Vec::new();
-    for row in store::queue(&state.db).await? {
-        if let Some(comment) = store::get(&state.db, row.comment_id).await? {
-            items.push(super::QueueItem {
-                comment: to_comment(&comment),
+    let page = page.max(1);
+    let mut rows = store::queue(&state.db, QUEUE_PAGE + 1, (page - 1) * QUEUE_PAGE).await?;
+    let has_more = rows.len() as i64 > QUEUE_PAGE;
+    rows.truncate(QUEUE_PAGE as usize);
+    let ids: Vec<i64> = rows.iter().map(|r| r.comment_id).collect();
+    let comments: HashMap<i64, CommentRow> =
+        store::get_many(&state.db, &ids).await?.into_iter().map(|r| (r.id, r)).collect();
+    let items = rows
+        .into_iter()
+        .filter_map(|row| {
+            let comment = comments.get(&row.comment_id)?;
+            Some(super::QueueItem {
+                comment: to_comment(comment),
                 author: comment.author.clone(),
                 article_slug: row.slug,
                 article_headline: row.headline,
                 reasons: row.reasons.map(|r| r.lines().map(str::to_owned).collect()).unwrap_or_default(),
                 reports: row.report_count,
-            });
-        }
-    }
-    Ok(items)
+            })
+        })
+        .collect();
+    Ok(super::QueuePage { items, page, has_more })
 }
 
-/// The JSON API's like (`want = true`) and unlike: idempotent.
-pub async fn set_like(state: &AppState, id: i64, user: &CurrentUser, want: bool) -> Result<(i64, bool), AppError> {
-    let row = load(state, id).await?;
-    let current = store::liked_by(&state.db, user.id, &[id]).await?.contains(&id);
-    if current == want {
-        return Ok((row.like_count, current));
-    }
-    let (_, likes, liked) = toggle_like(state, id, user).await?;
-    Ok((likes, liked))
-}
+/// Queue items per page.
+const QUEUE_PAGE: i64 = 50;

@@ -3,7 +3,7 @@
 use super::Sort;
 use crate::{
     db::Db,
-    live::{self, LiveEvent},
+    live::{self, Logged},
 };
 use sqlx::SqliteConnection;
 
@@ -118,16 +118,30 @@ pub async fn visible_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error>
     sqlx::query_scalar("SELECT comment_count FROM articles WHERE id = ?").bind(article_id).fetch_one(db).await
 }
 
-pub async fn recent_same_text(db: &Db, author_id: i64, hash: &str, since: i64) -> Result<bool, sqlx::Error> {
+/// Whether the author wrote the same text (other than in comment `except`) since `since`.
+pub async fn recent_same_text(
+    db: &Db,
+    author_id: i64,
+    hash: &str,
+    since: i64,
+    except: i64,
+) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM comments WHERE author_id = ? AND body_hash = ? AND created_at > ? AND status != 'deleted' LIMIT 1",
+        "SELECT 1 FROM comments WHERE author_id = ? AND body_hash = ? AND COALESCE(edited_at, created_at) > ? \
+         AND status != 'deleted' AND id != ? LIMIT 1",
     )
     .bind(author_id)
     .bind(hash)
     .bind(since)
+    .bind(except)
     .fetch_optional(db)
     .await?;
     Ok(found.is_some())
+}
+
+/// The text a comment was written in (Markdown-ish source, before rendering).
+pub async fn source(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT body_source FROM comments WHERE id = ?").bind(id).fetch_optional(db).await
 }
 
 pub async fn comments_by(db: &Db, author_id: i64) -> Result<i64, sqlx::Error> {
@@ -148,13 +162,9 @@ pub struct NewComment<'a> {
     pub now: i64,
 }
 
-/// Inserts a comment; when visible, counts it and logs `comment.created`
-/// (its JSON made by `payload`), all in one transaction.
-pub async fn insert(
-    db: &Db,
-    new: NewComment<'_>,
-    payload: impl Fn(&CommentRow) -> String,
-) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+/// Inserts a comment; when visible, counts it and logs `comment.created`,
+/// all in one transaction.
+pub async fn insert(db: &Db, new: NewComment<'_>) -> Result<(CommentRow, Option<Logged>), sqlx::Error> {
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, author_id, parent_id, thread_id, depth, reply_to_user, body_source, body_html, \
@@ -182,7 +192,7 @@ pub async fn insert(
             .bind(new.article_id)
             .execute(&mut *tx)
             .await?;
-        Some(live::store::append(&mut tx, new.article_id, "comment.created", payload(&row)).await?)
+        Some(live::store::append(&mut tx, new.article_id, "comment.created", Some(id), String::new()).await?)
     } else {
         None
     };
@@ -190,6 +200,9 @@ pub async fn insert(
     Ok((row, event))
 }
 
+/// Replaces a comment's text; with `hold`, a visible comment goes back to
+/// the moderators (and out of the count). Logs `comment.updated` when it was
+/// visible: readers are then sent the new text, or that it is gone.
 pub async fn update_body(
     db: &Db,
     id: i64,
@@ -197,20 +210,32 @@ pub async fn update_body(
     html: &str,
     hash: &str,
     now: i64,
-    payload: impl Fn(&CommentRow) -> String,
-) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+    hold: bool,
+) -> Result<(CommentRow, Option<Logged>), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE comments SET body_source = ?, body_html = ?, body_hash = ?, edited_at = ? WHERE id = ?")
-        .bind(source)
-        .bind(html)
-        .bind(hash)
-        .bind(now)
+    let before: String = sqlx::query_scalar(
+        "UPDATE comments SET body_source = ?, body_html = ?, body_hash = ?, edited_at = ? WHERE id = ? \
+         RETURNING status",
+    )
+    .bind(source)
+    .bind(html)
+    .bind(hash)
+    .bind(now)
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if hold && before == "visible" {
+        sqlx::query("UPDATE comments SET status = 'held' WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query(
+            "UPDATE articles SET comment_count = comment_count - 1 WHERE id = (SELECT article_id FROM comments WHERE id = ?)",
+        )
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    }
     let row = get_in(&mut tx, id).await?;
-    let event = if row.status == "visible" {
-        Some(live::store::append(&mut tx, row.article_id, "comment.updated", payload(&row)).await?)
+    let event = if before == "visible" {
+        Some(live::store::append(&mut tx, row.article_id, "comment.updated", Some(id), String::new()).await?)
     } else {
         None
     };
@@ -218,15 +243,17 @@ pub async fn update_body(
     Ok((row, event))
 }
 
+/// A status change: the comment as it is now, whether it keeps visible
+/// replies, and the logged event.
+pub struct StatusChange {
+    pub row: CommentRow,
+    pub has_replies: bool,
+    pub event: Option<Logged>,
+}
+
 /// Moves a comment to `status`, keeping the article's count right, and logs
-/// `kind` with the JSON `payload` makes (None: no event).
-pub async fn set_status(
-    db: &Db,
-    id: i64,
-    status: &str,
-    kind: Option<&str>,
-    payload: impl Fn(&CommentRow, bool) -> String,
-) -> Result<(CommentRow, Option<LiveEvent>), sqlx::Error> {
+/// `kind` (None: no event).
+pub async fn set_status(db: &Db, id: i64, status: &str, kind: Option<&str>) -> Result<StatusChange, sqlx::Error> {
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock before it reads.
     sqlx::query("UPDATE comments SET status = status WHERE id = ?").bind(id).execute(&mut *tx).await?;
@@ -248,52 +275,94 @@ pub async fn set_status(
             .fetch_one(&mut *tx)
             .await?;
     let event = match kind {
-        Some(kind) => Some(live::store::append(&mut tx, row.article_id, kind, payload(&row, has_replies)).await?),
+        Some(kind) => Some(live::store::append(&mut tx, row.article_id, kind, Some(id), String::new()).await?),
         None => None,
     };
     tx.commit().await?;
-    Ok((row, event))
+    Ok(StatusChange { row, has_replies, event })
 }
 
-/// Adds or removes a like; returns the new count, whether liked, and the event.
-pub async fn toggle_like(
+/// Likes (`want`) or unlikes a comment for a user. Idempotent and atomic: the
+/// row's insert or delete decides whether anything changed, so two requests at
+/// once cannot turn into a like and an unlike. Returns the count, whether the
+/// user now likes it, and the event when something changed.
+pub async fn set_like(
     db: &Db,
     comment_id: i64,
     article_id: i64,
     user_id: i64,
+    want: bool,
     now: i64,
-) -> Result<(i64, bool, LiveEvent), sqlx::Error> {
+) -> Result<(i64, bool, Option<Logged>), sqlx::Error> {
     let mut tx = db.begin().await?;
-    let removed = sqlx::query("DELETE FROM comment_likes WHERE comment_id = ? AND user_id = ?")
+    let changed = if want {
+        sqlx::query(
+            "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES (?, ?, ?)              ON CONFLICT (comment_id, user_id) DO NOTHING",
+        )
         .bind(comment_id)
         .bind(user_id)
+        .bind(now)
         .execute(&mut *tx)
         .await?
-        .rows_affected()
-        == 1;
-    if !removed {
-        sqlx::query("INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES (?, ?, ?)")
+    } else {
+        sqlx::query("DELETE FROM comment_likes WHERE comment_id = ? AND user_id = ?")
             .bind(comment_id)
             .bind(user_id)
-            .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
     }
-    let likes: i64 =
+    .rows_affected()
+        == 1;
+    let likes: i64 = if changed {
         sqlx::query_scalar("UPDATE comments SET like_count = like_count + ? WHERE id = ? RETURNING like_count")
-            .bind(if removed { -1 } else { 1 })
+            .bind(if want { 1 } else { -1 })
             .bind(comment_id)
             .fetch_one(&mut *tx)
-            .await?;
-    let data = serde_json::json!({ "id": comment_id, "likes": likes }).to_string();
-    let event = live::store::append(&mut tx, article_id, "comment.liked", data).await?;
+            .await?
+    } else {
+        sqlx::query_scalar("SELECT like_count FROM comments WHERE id = ?").bind(comment_id).fetch_one(&mut *tx).await?
+    };
+    let event = if changed {
+        Some(live::store::append(&mut tx, article_id, "comment.liked", Some(comment_id), String::new()).await?)
+    } else {
+        None
+    };
     tx.commit().await?;
-    Ok((likes, !removed, event))
+    Ok((likes, want, event))
 }
 
-/// Files a report; a second report of the same comment by the same reader changes nothing.
-pub async fn report(db: &Db, comment_id: i64, reporter_id: i64, reason: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// The comments with these ids, as they are now.
+pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<CommentRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id          WHERE c.id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(ids)
+    .fetch_all(db)
+    .await
+}
+
+/// The ids among `ids` that have at least one visible reply.
+pub async fn with_visible_replies(db: &Db, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    sqlx::query_scalar(
+        "SELECT DISTINCT parent_id FROM comments          WHERE parent_id IN (SELECT value FROM json_each(?)) AND status = 'visible'",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await
+}
+
+/// Files a report; a second report of the same comment by the same reader
+/// changes nothing. Returns whether the report is new.
+pub async fn report(db: &Db, comment_id: i64, reporter_id: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?) \
          ON CONFLICT (comment_id, reporter_id) DO NOTHING",
     )
@@ -303,7 +372,7 @@ pub async fn report(db: &Db, comment_id: i64, reporter_id: i64, reason: &str, no
     .bind(now)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -315,16 +384,18 @@ pub struct QueueRow {
     pub report_count: i64,
 }
 
-/// Comments with open reports or awaiting approval, oldest concern first.
-pub async fn queue(db: &Db) -> Result<Vec<QueueRow>, sqlx::Error> {
+/// Comments awaiting approval, then those with open reports, oldest first.
+pub async fn queue(db: &Db, limit: i64, offset: i64) -> Result<Vec<QueueRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id AS comment_id, a.slug, a.headline, \
             (SELECT group_concat(r.reason, '\n') FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS reasons, \
             (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS report_count \
          FROM comments c JOIN articles a ON a.id = c.article_id \
          WHERE c.status = 'held' OR EXISTS (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) \
-         ORDER BY c.created_at LIMIT 200",
+         ORDER BY c.status = 'held' DESC, c.created_at, c.id LIMIT ? OFFSET ?",
     )
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }

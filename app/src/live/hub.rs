@@ -1,11 +1,25 @@
 use super::LiveEvent;
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex as StdMutex},
+};
 use tokio::sync::{broadcast, watch, Mutex, MutexGuard};
 
-/// The in-process fan-out of live events.
+/// An event as subscribers receive it: shared, so a thousand readers of one
+/// article cost one copy of its text, not a thousand.
+pub type Shared = Arc<LiveEvent>;
+
+/// Events kept per article for subscribers that read slowly; beyond it they
+/// catch up from the log.
+const PER_ARTICLE_CAPACITY: usize = 256;
+
+/// The in-process fan-out of live events, routed per article: a reader of one
+/// article never receives (or clones) another article's events.
 #[derive(Clone)]
 pub struct Hub {
-    sender: broadcast::Sender<LiveEvent>,
+    articles: Arc<StdMutex<HashMap<i64, broadcast::Sender<Shared>>>>,
+    /// Every event of the site, for whoever watches all of them (the page cache).
+    all: broadcast::Sender<Shared>,
     order: Arc<Mutex<()>>,
     /// Flips to true at shutdown: open streams end so the server can stop.
     closing: Arc<watch::Sender<bool>>,
@@ -19,8 +33,13 @@ impl Default for Hub {
 
 impl Hub {
     pub fn new(capacity: usize) -> Self {
-        let (sender, _) = broadcast::channel(capacity);
-        Self { sender, order: Arc::new(Mutex::new(())), closing: Arc::new(watch::channel(false).0) }
+        let (all, _) = broadcast::channel(capacity);
+        Self {
+            articles: Arc::default(),
+            all,
+            order: Arc::new(Mutex::new(())),
+            closing: Arc::new(watch::channel(false).0),
+        }
     }
 
     /// Held from before an event is written until it is published, so
@@ -30,12 +49,35 @@ impl Hub {
     }
 
     pub fn publish(&self, event: LiveEvent) {
-        // No subscribers is not an error: nobody is watching this article.
-        let _ = self.sender.send(event);
+        let event = Arc::new(event);
+        // No subscribers is not an error: nobody is watching.
+        let _ = self.all.send(event.clone());
+        if let Ok(mut articles) = self.articles.lock() {
+            if let Some(sender) = articles.get(&event.article_id) {
+                if sender.send(event.clone()).is_err() {
+                    // Its last reader left: forget the channel.
+                    articles.remove(&event.article_id);
+                }
+            }
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.sender.subscribe()
+    /// The events of one article.
+    pub fn subscribe(&self, article_id: i64) -> broadcast::Receiver<Shared> {
+        let mut articles = match self.articles.lock() {
+            Ok(a) => a,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if !articles.contains_key(&article_id) {
+            // A good moment to forget articles whose readers have all left.
+            articles.retain(|_, sender| sender.receiver_count() > 0);
+        }
+        articles.entry(article_id).or_insert_with(|| broadcast::channel(PER_ARTICLE_CAPACITY).0).subscribe()
+    }
+
+    /// Every event of the site.
+    pub fn subscribe_all(&self) -> broadcast::Receiver<Shared> {
+        self.all.subscribe()
     }
 
     /// Ends every open live stream (at shutdown).
@@ -48,7 +90,38 @@ impl Hub {
         self.closing.subscribe()
     }
 
+    /// Open subscriptions to articles' events.
     pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
+        self.articles.lock().map(|a| a.values().map(broadcast::Sender::receiver_count).sum()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: i64, article_id: i64) -> LiveEvent {
+        LiveEvent { id, article_id, kind: "reactions.updated".into(), data: "{}".into() }
+    }
+
+    #[tokio::test]
+    async fn a_reader_receives_only_its_articles_events() {
+        let hub = Hub::default();
+        let mut one = hub.subscribe(1);
+        let mut two = hub.subscribe(2);
+        hub.publish(event(10, 2));
+        hub.publish(event(11, 1));
+        assert_eq!(one.recv().await.unwrap().id, 11);
+        assert_eq!(two.recv().await.unwrap().id, 10);
+        assert!(one.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn an_article_without_readers_keeps_no_channel() {
+        let hub = Hub::default();
+        drop(hub.subscribe(7));
+        hub.publish(event(1, 7));
+        assert!(hub.articles.lock().unwrap().is_empty());
+        assert_eq!(hub.subscribers(), 0);
     }
 }

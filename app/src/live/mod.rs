@@ -9,6 +9,8 @@ pub mod client;
 #[cfg(feature = "ssr")]
 pub mod hub;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 #[cfg(feature = "ssr")]
@@ -16,9 +18,22 @@ pub use hub::Hub;
 
 use serde::{Deserialize, Serialize};
 
-/// The event names of an article's stream.
-pub const EVENT_KINDS: [&str; 5] =
-    ["comment.created", "comment.updated", "comment.deleted", "comment.liked", "reactions.updated"];
+/// The event names of an article's stream. `reset` tells a client that resumed
+/// from further back than the log keeps to reload what it shows.
+pub const EVENT_KINDS: [&str; 6] =
+    ["comment.created", "comment.updated", "comment.deleted", "comment.liked", "reactions.updated", "reset"];
+
+/// What the log holds: the kind and the ids it concerns. Comment events carry
+/// no text (`payload` is empty); reaction events carry their counts.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub id: i64,
+    pub article_id: i64,
+    pub kind: String,
+    pub comment_id: Option<i64>,
+    pub payload: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {

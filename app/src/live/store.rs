@@ -1,36 +1,46 @@
-use super::LiveEvent;
+//! The live log's SQL (SQLite dialect).
+
+use super::Logged;
 use crate::db::{now, Db};
 use sqlx::SqliteConnection;
 
 /// Appends an event inside the caller's transaction; returns it with its id.
+/// Comment events name their comment and carry no payload: what readers are
+/// sent is built from the comment as it is when it is sent.
 pub async fn append(
     conn: &mut SqliteConnection,
     article_id: i64,
     kind: &str,
-    data: String,
-) -> Result<LiveEvent, sqlx::Error> {
+    comment_id: Option<i64>,
+    payload: String,
+) -> Result<Logged, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO live_events (article_id, kind, payload, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO live_events (article_id, kind, comment_id, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(article_id)
     .bind(kind)
-    .bind(&data)
+    .bind(comment_id)
+    .bind(&payload)
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(LiveEvent { id, article_id, kind: kind.to_owned(), data })
+    Ok(Logged { id, article_id, kind: kind.to_owned(), comment_id, payload })
 }
 
 /// Events of one article after `after_id`, oldest first.
-pub async fn since(db: &Db, article_id: i64, after_id: i64, limit: i64) -> Result<Vec<LiveEvent>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, kind, payload FROM live_events WHERE article_id = ? AND id > ? ORDER BY id LIMIT ?")
-            .bind(article_id)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().map(|(id, kind, data)| LiveEvent { id, article_id, kind, data }).collect())
+pub async fn since(db: &Db, article_id: i64, after_id: i64, limit: i64) -> Result<Vec<Logged>, sqlx::Error> {
+    let rows: Vec<(i64, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT id, kind, comment_id, payload FROM live_events WHERE article_id = ? AND id > ? ORDER BY id LIMIT ?",
+    )
+    .bind(article_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, comment_id, payload)| Logged { id, article_id, kind, comment_id, payload })
+        .collect())
 }
 
 /// The newest event id of an article (0 when none): where a fresh page starts listening.
@@ -39,4 +49,29 @@ pub async fn latest_id(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
         .bind(article_id)
         .fetch_one(db)
         .await
+}
+
+/// The last id pruned from an article's log (0 when nothing was).
+pub async fn floor(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(pruned_through), 0) FROM live_floors WHERE article_id = ?")
+        .bind(article_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Deletes events written before `before` (unix seconds), remembering per
+/// article how far its log now starts. Returns how many were deleted.
+pub async fn prune(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO live_floors (article_id, pruned_through) \
+         SELECT article_id, MAX(id) FROM live_events WHERE created_at < ?1 GROUP BY article_id \
+         ON CONFLICT (article_id) DO UPDATE SET pruned_through = MAX(pruned_through, excluded.pruned_through)",
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    let deleted = sqlx::query("DELETE FROM live_events WHERE created_at < ?").bind(before).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(deleted.rows_affected())
 }

@@ -100,7 +100,7 @@ fn ArticleView(
         <Meta name="twitter:title" content=card.headline.clone() />
         <Meta name="twitter:description" content=card.summary.clone() />
         <Meta name="twitter:image" content=image_url />
-        <script type="application/ld+json" inner_html=json_ld></script>
+        <script type="application/ld+json" nonce=leptos::nonce::use_nonce() inner_html=json_ld></script>
         <article class="article">
             <header class="article__header">
                 <ul class="article__tags" aria-label="Tags">

@@ -1,18 +1,21 @@
 use crate::{
-    comments::{moderation_queue, BanUser, ModerateComment, QueueItem},
+    comments::{moderation_queue, BanUser, ModerateComment, QueueItem, QueuePage},
     components::{error_panel::ErrorPanel, page_meta::PageMeta},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
-    let queue = Resource::new(|| (), |_| moderation_queue());
+    let query = use_query_map();
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()));
+    let queue = Resource::new(page, moderation_queue);
     view! {
         <PageMeta title="Moderation" description="Reported and held comments." canonical="" />
         <Suspense fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(items) => view! { <Queue items /> }.into_any(),
+                    Ok(page) => view! { <Queue page /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -21,16 +24,21 @@ pub fn ModerationPage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(items: Vec<QueueItem>) -> impl IntoView {
+fn Queue(page: QueuePage) -> impl IntoView {
+    let QueuePage { items, page, has_more } = page;
     let empty = items.is_empty();
     view! {
         <section class="moderation">
             <h1>"Moderation"</h1>
-            <p>"Reported comments and comments held for review, oldest first."</p>
+            <p>"Comments held for review first, then reported ones, oldest first."</p>
             {empty.then(|| view! { <p class="listing__empty">"Nothing to review. Well done, everyone."</p> })}
             <ol class="moderation__list">
                 {items.into_iter().map(|item| view! { <li><Item item /></li> }).collect_view()}
             </ol>
+            <nav class="pager" aria-label="Queue pages">
+                {(page > 1).then(|| view! { <a href=format!("/moderation?page={}", page - 1)>"Previous page"</a> })}
+                {has_more.then(|| view! { <a href=format!("/moderation?page={}", page + 1)>"Next page"</a> })}
+            </nav>
         </section>
     }
 }

@@ -10,6 +10,11 @@ fn payload(counts: &[(String, i64)]) -> String {
     serde_json::json!({ "counts": counts, "total": r.total }).to_string()
 }
 
+/// Reaction counts are no one's words: they are sent as logged.
+fn live_event(logged: live::Logged) -> live::LiveEvent {
+    live::LiveEvent { id: logged.id, article_id: logged.article_id, kind: logged.kind, data: logged.payload }
+}
+
 pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Result<Reactions, AppError> {
     let article_id = articles::service::id_of(state, slug).await?;
     let counts = store::counts(&state.db, article_id).await?;
@@ -28,12 +33,11 @@ async fn change(
     ip: &str,
 ) -> Result<Reactions, AppError> {
     let limit = state.limits.reactions_per_ip;
-    throttle::check(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
-    throttle::record(&state.db, limit, ip).await?;
+    let _counted = throttle::acquire(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
     let order = state.hub.order().await;
     let applied = store::apply(&state.db, article_id, &reader.key(), pick.map(|k| k.as_str()), now(), payload).await?;
     if let Some(event) = applied.event {
-        state.hub.publish(event);
+        state.hub.publish(live_event(event));
     }
     drop(order);
     Ok(Reactions::from_counts(&applied.counts, applied.mine))
@@ -77,9 +81,9 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
             .bind(article_id)
             .fetch_all(&mut *tx)
             .await?;
-        let event = live::store::append(&mut tx, article_id, "reactions.updated", payload(&counts)).await?;
+        let event = live::store::append(&mut tx, article_id, "reactions.updated", None, payload(&counts)).await?;
         tx.commit().await?;
-        state.hub.publish(event);
+        state.hub.publish(live_event(event));
     }
     Ok(())
 }

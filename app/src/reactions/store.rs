@@ -2,7 +2,7 @@
 
 use crate::{
     db::Db,
-    live::{self, LiveEvent},
+    live::{self, Logged},
 };
 
 pub async fn counts(db: &Db, article_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
@@ -21,7 +21,7 @@ pub struct Applied {
     pub counts: Vec<(String, i64)>,
     pub mine: Option<String>,
     /// The live event, when the counts changed.
-    pub event: Option<LiveEvent>,
+    pub event: Option<Logged>,
 }
 
 /// Sets (`Some`) or removes (`None`) a reader's pick and updates the counts.
@@ -71,7 +71,7 @@ pub async fn apply(
         .fetch_all(&mut *tx)
         .await?;
     let event = if old.as_deref() != pick {
-        Some(live::store::append(&mut tx, article_id, "reactions.updated", payload(&counts)).await?)
+        Some(live::store::append(&mut tx, article_id, "reactions.updated", None, payload(&counts)).await?)
     } else {
         None
     };

@@ -5,13 +5,12 @@ use app::{
     state::AppState,
 };
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, State},
+    extract::{FromRequestParts, State},
     http::{header, request::Parts, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// The session token of the request, if any.
 pub struct SessionToken(pub Option<String>);
@@ -55,7 +54,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = parts.extensions.get::<app::client_addr::ClientAddr>().map(|c| c.0.clone());
         Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
     }
 }

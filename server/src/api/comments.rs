@@ -81,7 +81,7 @@ pub async fn like(
     Path(id): Path<i64>,
     User(user): User,
 ) -> Result<Json<Value>, ApiError> {
-    let (likes, liked) = service::set_like(&state, id, &user, true).await?;
+    let (_, likes, liked) = service::set_like(&state, id, &user, true).await?;
     Ok(Json(json!({ "id": id, "likes": likes, "liked": liked })))
 }
 
@@ -90,7 +90,7 @@ pub async fn unlike(
     Path(id): Path<i64>,
     User(user): User,
 ) -> Result<Json<Value>, ApiError> {
-    let (likes, liked) = service::set_like(&state, id, &user, false).await?;
+    let (_, likes, liked) = service::set_like(&state, id, &user, false).await?;
     Ok(Json(json!({ "id": id, "likes": likes, "liked": liked })))
 }
 

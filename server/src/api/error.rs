@@ -24,8 +24,8 @@ impl IntoResponse for ApiError {
             error["field"] = json!(field);
         }
         let mut res = (status, Json(json!({ "error": error }))).into_response();
-        if let AppError::TooManyRequests { retry_after_secs, .. } = self.0 {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
+        if let Some(retry_after_secs) = self.0.retry_after() {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }

@@ -1,19 +1,31 @@
 //! `GET /api/v1/articles/{slug}/live`: an article's events as Server-Sent Events.
+//!
+//! Events are rendered from the comment as it is when they are sent (the log
+//! holds only kinds and ids), so nothing edited away or removed is replayed.
+//! A client resuming from before what the log keeps gets one `reset` first.
 
 use super::ApiError;
 use app::{
     articles,
-    live::{self, LiveEvent},
+    client_addr::ClientAddr,
+    errors::AppError,
+    live::{self, hub::Shared, LiveEvent},
     state::AppState,
 };
 use axum::{
     extract::{Path, Query, State},
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
+    Extension,
 };
 use futures::stream::{self, Stream};
 use serde::Deserialize;
-use std::{collections::VecDeque, convert::Infallible, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    convert::Infallible,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 /// Proxies close idle connections; a comment line this often keeps them open.
@@ -26,35 +38,87 @@ pub struct LiveQuery {
     last_event_id: Option<i64>,
 }
 
+/// Caps on open streams: per client address and for the whole server, so one
+/// client cannot hold every socket and a crowd cannot exhaust memory.
+#[derive(Debug)]
+pub struct StreamSlots {
+    per_address: usize,
+    total: usize,
+    open: Mutex<(usize, HashMap<String, usize>)>,
+}
+
+impl StreamSlots {
+    pub fn new(per_address: usize, total: usize) -> Self {
+        Self { per_address, total, open: Mutex::new((0, HashMap::new())) }
+    }
+
+    fn take(self: &Arc<Self>, addr: &str) -> Result<Slot, AppError> {
+        let mut open = self.open.lock().map_err(|_| AppError::Internal)?;
+        let (total, by_addr) = &mut *open;
+        let mine = by_addr.get(addr).copied().unwrap_or(0);
+        if mine >= self.per_address || *total >= self.total {
+            return Err(AppError::TooManyRequests {
+                message: "Too many live connections are open from your network. Close some tabs and reload.".into(),
+                retry_after_secs: 30,
+            });
+        }
+        *total += 1;
+        by_addr.insert(addr.to_owned(), mine + 1);
+        Ok(Slot { slots: self.clone(), addr: addr.to_owned() })
+    }
+}
+
+/// An open stream's place; given back when the stream ends.
+struct Slot {
+    slots: Arc<StreamSlots>,
+    addr: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.slots.open.lock() {
+            let (total, by_addr) = &mut *open;
+            *total = total.saturating_sub(1);
+            if let Some(n) = by_addr.get_mut(&self.addr) {
+                *n -= 1;
+                if *n == 0 {
+                    by_addr.remove(&self.addr);
+                }
+            }
+        }
+    }
+}
+
 struct Cursor {
-    db: app::db::Db,
+    state: AppState,
     article_id: i64,
     /// The id of the last event sent.
     last: i64,
     pending: VecDeque<LiveEvent>,
     /// The last replay filled a whole batch: there may be more in the log.
     more: bool,
-    rx: Receiver<LiveEvent>,
+    rx: Receiver<Shared>,
     closing: tokio::sync::watch::Receiver<bool>,
+    _slot: Slot,
 }
 
 impl Cursor {
-    async fn refill(&mut self) -> Result<(), sqlx::Error> {
-        let events = live::store::since(&self.db, self.article_id, self.last, REPLAY_BATCH).await?;
-        self.more = events.len() as i64 == REPLAY_BATCH;
-        self.pending.extend(events);
+    async fn refill(&mut self) -> Result<(), AppError> {
+        let replay = live::service::replay(&self.state, self.article_id, self.last, REPLAY_BATCH).await?;
+        self.more = replay.more;
+        self.pending.extend(replay.events);
         Ok(())
     }
 
     async fn next(mut self) -> Option<(LiveEvent, Self)> {
         loop {
             if let Some(event) = self.pending.pop_front() {
-                if event.id <= self.last {
+                if event.id <= self.last && event.kind != "reset" {
                     continue;
                 }
                 self.last = event.id;
                 if self.pending.is_empty() && self.more {
-                    self.refill().await.map_err(|e| tracing::error!(error = %e, "live replay failed")).ok()?;
+                    self.refill().await.ok()?;
                 }
                 return Some((event, self));
             }
@@ -63,15 +127,13 @@ impl Cursor {
                 _ = self.closing.wait_for(|closed| *closed) => return None,
             };
             match received {
-                Ok(event) if event.article_id == self.article_id && event.id > self.last => {
+                Ok(event) if event.id > self.last => {
                     self.last = event.id;
-                    return Some((event, self));
+                    return Some((LiveEvent::clone(&event), self));
                 }
                 Ok(_) => continue,
                 // Too slow for the in-memory channel: catch up from the log.
-                Err(RecvError::Lagged(_)) => {
-                    self.refill().await.map_err(|e| tracing::error!(error = %e, "live catch-up failed")).ok()?;
-                }
+                Err(RecvError::Lagged(_)) => self.refill().await.ok()?,
                 Err(RecvError::Closed) => return None,
             }
         }
@@ -80,32 +142,34 @@ impl Cursor {
 
 pub async fn stream(
     State(state): State<AppState>,
+    Extension(slots): Extension<Arc<StreamSlots>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     Path(slug): Path<String>,
     Query(query): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let article_id = articles::service::id_of(&state, &slug).await?;
+    let slot = slots.take(&addr)?;
     let header_id =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.
-    let rx = state.hub.subscribe();
+    let rx = state.hub.subscribe(article_id);
     let mut cursor = Cursor {
-        db: state.db.clone(),
+        state: state.clone(),
         article_id,
         last: 0,
         pending: VecDeque::new(),
         more: false,
         rx,
         closing: state.hub.closing(),
+        _slot: slot,
     };
     match header_id.or(query.last_event_id) {
         Some(last) => {
             cursor.last = last.max(0);
-            cursor.refill().await.map_err(app::errors::AppError::from)?;
+            cursor.refill().await?;
         }
-        None => {
-            cursor.last = live::store::latest_id(&state.db, article_id).await.map_err(app::errors::AppError::from)?;
-        }
+        None => cursor.last = live::service::latest_id(&state, article_id).await?,
     }
     let events = stream::unfold(cursor, |cursor| async move {
         cursor.next().await.map(|(event, cursor)| {

@@ -6,7 +6,7 @@ pub mod auth;
 mod comments;
 mod error;
 mod json;
-mod live;
+pub mod live;
 mod reactions;
 
 pub use error::ApiError;

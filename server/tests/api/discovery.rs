@@ -84,7 +84,8 @@ async fn articles_carry_open_graph_twitter_and_json_ld() {
     for needle in ["property=\"og:title\"", "property=\"og:image\"", "name=\"twitter:card\"", "application/ld+json"] {
         assert!(html.contains(needle), "{needle}");
     }
-    let json = html.split("<script type=\"application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let script = html.split("<script type=\"application/ld+json\"").nth(1).unwrap();
+    let json = script.split_once('>').unwrap().1.split("</script>").next().unwrap();
     let ld: Value = serde_json::from_str(json).expect("valid JSON-LD");
     assert_eq!(ld["@type"], "NewsArticle");
     assert!(ld["image"][0].as_str().unwrap().starts_with("http"));
