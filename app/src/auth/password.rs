@@ -30,7 +30,8 @@ pub struct Gate {
 impl Default for Gate {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::new(cores, cores * 8)
+        // Waiting costs no hashing memory; the queue only bounds how long a reader waits.
+        Self::new(cores, cores * 32)
     }
 }
 

@@ -2,10 +2,10 @@ use crate::helpers::{spawn_app, spawn_with, TestApp};
 use crate::reactions::read_events;
 use serde_json::{json, Value};
 
-const PASSWORD: &str = "harbour-lantern-92";
+pub const PASSWORD: &str = "harbour-lantern-92";
 
 /// A logged-in reader with their own cookie jar.
-async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
+pub async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
     let client = app.new_client();
     let res = client
         .post(app.url("/api/v1/auth/signup"))
@@ -23,7 +23,7 @@ async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
     client
 }
 
-async fn post(
+pub async fn post(
     client: &reqwest::Client,
     app: &TestApp,
     slug: &str,
@@ -38,7 +38,7 @@ async fn post(
         .unwrap()
 }
 
-async fn post_ok(client: &reqwest::Client, app: &TestApp, slug: &str, body: &str, parent: Option<i64>) -> Value {
+pub async fn post_ok(client: &reqwest::Client, app: &TestApp, slug: &str, body: &str, parent: Option<i64>) -> Value {
     let res = post(client, app, slug, body, parent).await;
     assert_eq!(res.status(), 201, "{:?}", res.text().await);
     res.json().await.unwrap()
