@@ -30,7 +30,12 @@ mod tests {
     fn the_policy_names_the_nonce_and_locks_down_the_rest() {
         let p = policy("abc123");
         assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"), "{p}");
-        for part in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "frame-src https://www.youtube-nocookie.com"] {
+        for part in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "frame-src https://www.youtube-nocookie.com",
+        ] {
             assert!(p.contains(part), "{part} missing from {p}");
         }
         assert!(!p.contains("unsafe-inline"));

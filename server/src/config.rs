@@ -67,8 +67,10 @@ impl HttpSettings {
     fn from_env() -> anyhow::Result<Self> {
         let d = Self::default();
         Ok(Self {
-            trusted_proxies: app::client_addr::TrustedProxies::parse(&std::env::var("TRUSTED_PROXIES").unwrap_or_default())
-                .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?,
+            trusted_proxies: app::client_addr::TrustedProxies::parse(
+                &std::env::var("TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?,
             page_cache_bytes: number("PAGE_CACHE_BYTES", d.page_cache_bytes)?,
             streams_per_address: number("LIVE_STREAMS_PER_ADDRESS", d.streams_per_address)?,
             streams_total: number("LIVE_STREAMS_MAX", d.streams_total)?,

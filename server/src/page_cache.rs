@@ -63,7 +63,8 @@ impl PageCache {
         let pages = moka::sync::Cache::builder()
             .max_capacity(budget)
             .weigher(|key: &String, e: &Arc<Entry>| {
-                let size = key.len() + e.body.len() + e.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>();
+                let size =
+                    key.len() + e.body.len() + e.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>();
                 u32::try_from(size).unwrap_or(u32::MAX)
             })
             .time_to_live(TTL)
@@ -181,34 +182,32 @@ fn respond(entry: &Entry) -> Response {
 
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let Some(key) = cacheable(&req) else { return next.run(req).await };
-    loop {
-        if let Some(hit) = cache.pages.get(&key) {
-            return respond(&hit);
-        }
-        let waiting = {
-            let Ok(mut inflight) = cache.inflight.lock() else { return next.run(req).await };
-            match inflight.get(&key) {
-                Some(flight) => Some(flight.subscribe()),
-                None => {
-                    inflight.insert(key.clone(), watch::channel(()).0);
-                    None
-                }
-            }
-        };
-        match waiting {
-            // Another request is rendering this page: wait for it, then read the cache.
-            Some(mut done) => {
-                let _ = done.changed().await;
-                if let Some(hit) = cache.pages.get(&key) {
-                    return respond(&hit);
-                }
-                // That render was not kept (an error page, too large): render our own.
-                return next.run(req).await;
-            }
+    if let Some(hit) = cache.pages.get(&key) {
+        return respond(&hit);
+    }
+    let waiting = {
+        let Ok(mut inflight) = cache.inflight.lock() else { return next.run(req).await };
+        match inflight.get(&key) {
+            Some(flight) => Some(flight.subscribe()),
             None => {
-                let _flight = Flight { cache: &cache, key: key.clone() };
-                return render_and_keep(&cache, key, req, next).await;
+                inflight.insert(key.clone(), watch::channel(()).0);
+                None
             }
+        }
+    };
+    match waiting {
+        // Another request is rendering this page: wait for it, then read the cache.
+        Some(mut done) => {
+            let _ = done.changed().await;
+            match cache.pages.get(&key) {
+                Some(hit) => respond(&hit),
+                // That render was not kept (an error page, too large): render our own.
+                None => next.run(req).await,
+            }
+        }
+        None => {
+            let _flight = Flight { cache: &cache, key: key.clone() };
+            render_and_keep(&cache, key, req, next).await
         }
     }
 }
@@ -260,4 +259,73 @@ async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Nex
     let nonce = crate::security::nonce_in(&parts.headers);
     cache.pages.insert(key, Arc::new(Entry { headers: parts.headers.clone(), body: bytes.clone(), nonce }));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{middleware::from_fn_with_state, routing::get, Router};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt;
+
+    fn app(cache: PageCache, renders: Arc<AtomicUsize>, size: usize) -> Router {
+        Router::new()
+            .route(
+                "/articles/{slug}",
+                get(move || {
+                    let renders = renders.clone();
+                    async move {
+                        renders.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        axum::response::Html("x".repeat(size))
+                    }
+                }),
+            )
+            .layer(from_fn_with_state(cache, serve))
+    }
+
+    async fn fetch(router: &Router, uri: &str) -> (StatusCode, usize) {
+        let res = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        (status, res.into_body().collect().await.unwrap().to_bytes().len())
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_for_one_page_render_it_once() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let router = app(PageCache::new(1 << 20), renders.clone(), 1000);
+        let all = futures::future::join_all((0..20).map(|_| fetch(&router, "/articles/a"))).await;
+        assert!(all.iter().all(|r| *r == (StatusCode::OK, 1000)));
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn the_cache_keeps_to_its_byte_budget_and_ignores_unread_parameters() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let cache = PageCache::new(50_000);
+        let router = app(cache.clone(), renders.clone(), 10_000);
+        for i in 0..20 {
+            fetch(&router, &format!("/articles/a{i}")).await;
+        }
+        assert!(cache.weight() <= 50_000, "{} bytes kept", cache.weight());
+
+        let router = app(PageCache::new(1 << 20), renders.clone(), 10_000);
+        fetch(&router, "/articles/a19").await;
+        let before = renders.load(Ordering::SeqCst);
+        for i in 0..20 {
+            fetch(&router, &format!("/articles/a19?utm={i}")).await;
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), before, "an unread parameter rendered a new page");
+        fetch(&router, "/articles/a19?sort=top").await;
+        assert_eq!(renders.load(Ordering::SeqCst), before + 1, "a parameter the page reads is part of the key");
+    }
+
+    #[tokio::test]
+    async fn a_page_over_the_entry_limit_is_served_whole_and_not_kept() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let cache = PageCache::new(64 << 20);
+        let router = app(cache.clone(), renders, MAX_BODY + 10);
+        assert_eq!(fetch(&router, "/articles/big").await, (StatusCode::OK, MAX_BODY + 10));
+        assert_eq!(cache.entries(), 0);
+    }
 }

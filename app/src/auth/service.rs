@@ -150,8 +150,8 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
         }
     }
     let user = store::by_login(&state.db, &key).await?;
-    let verified = password::verify(&state.passwords, password.to_owned(), user.as_ref().map(|u| u.password_hash.clone()))
-        .await;
+    let verified =
+        password::verify(&state.passwords, password.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await;
     let ok = match verified {
         Ok(ok) => ok,
         Err(err) => {

@@ -10,8 +10,8 @@ use crate::{
     auth::{self, CurrentUser},
     db::now,
     errors::AppError,
-    state::AppState,
     live::{LiveEvent, Logged},
+    state::AppState,
     throttle,
 };
 use std::collections::HashMap;
@@ -60,11 +60,14 @@ pub fn to_comment(row: &CommentRow) -> Comment {
 /// only that it is gone (whatever the log says happened).
 fn live_event(logged: &Logged, row: Option<&CommentRow>, has_replies: bool) -> LiveEvent {
     let id = logged.comment_id.unwrap_or_default();
-    let event = |kind: &str, data: String| LiveEvent { id: logged.id, article_id: logged.article_id, kind: kind.into(), data };
+    let event =
+        |kind: &str, data: String| LiveEvent { id: logged.id, article_id: logged.article_id, kind: kind.into(), data };
     let gone = || event("comment.deleted", serde_json::json!({ "id": id, "has_replies": has_replies }).to_string());
     match row {
         Some(row) if row.status == "visible" => match logged.kind.as_str() {
-            "comment.liked" => event("comment.liked", serde_json::json!({ "id": id, "likes": row.like_count }).to_string()),
+            "comment.liked" => {
+                event("comment.liked", serde_json::json!({ "id": id, "likes": row.like_count }).to_string())
+            }
             "comment.deleted" => gone(),
             kind => event(kind, serde_json::to_string(&to_comment(row)).unwrap_or_default()),
         },
@@ -317,7 +320,12 @@ pub async fn toggle_like(state: &AppState, id: i64, user: &CurrentUser) -> Resul
 
 /// Likes (`want = true`) or unlikes: idempotent, whatever else runs at once.
 /// Returns the slug, the like count and whether the user now likes it.
-pub async fn set_like(state: &AppState, id: i64, user: &CurrentUser, want: bool) -> Result<(String, i64, bool), AppError> {
+pub async fn set_like(
+    state: &AppState,
+    id: i64,
+    user: &CurrentUser,
+    want: bool,
+) -> Result<(String, i64, bool), AppError> {
     let row = load(state, id).await?;
     if row.status != "visible" {
         return Err(AppError::NotFound("That comment is no longer there.".into()));
@@ -346,7 +354,9 @@ pub async fn report(state: &AppState, id: i64, user: &CurrentUser, reason: &str)
     let limit = state.limits.reports_per_user;
     let ticket = throttle::acquire(&state.db, limit, &user.id.to_string(), "You have sent many reports.").await?;
     let row = match load(state, id).await.and_then(|r| {
-        (r.status == "visible").then_some(r).ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
+        (r.status == "visible")
+            .then_some(r)
+            .ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
     }) {
         Ok(row) => row,
         Err(err) => {

@@ -244,6 +244,17 @@ fn apply(s: &Section, kind: &str, data: &str) {
                 s.total.update(|t| *t = (*t - 1).max(0));
             }
         }
+        // The server's log no longer reaches back to what this page shows: reload the threads.
+        "reset" => {
+            let s = s.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(page) = list_comments(s.slug.clone(), Some(s.sort.as_str().to_owned()), None).await {
+                    s.pending.set(Vec::new());
+                    s.total.set(page.total);
+                    s.threads.set(page.threads);
+                }
+            });
+        }
         "comment.liked" => {
             let Ok(liked) = serde_json::from_str::<Liked>(data) else { return };
             s.threads.update(|t| {

@@ -82,16 +82,20 @@ pub fn ReactionsWidget(slug: String, initial: Reactions) -> impl IntoView {
                                         value=kind
                                         class="reaction"
                                         aria-pressed=move || pressed().to_string()
-                                        aria-label=move || {
-                                            let n = count();
-                                            let noun = if n == 1 { "response" } else { "responses" };
-                                            format!("{}: {n} {noun}, {}%", label(kind), share())
-                                        }
                                         on:click=move |ev| click(kind, ev)
                                     >
+                                        // The accessible name is the visible text plus what only a
+                                        // screen reader needs, so it starts with what is on screen (WCAG 2.5.3).
                                         <span class="reaction__emoji" aria-hidden="true">{emoji(kind)}</span>
                                         <span class="reaction__label">{label(kind)}</span>
+                                        " "
                                         <span class="reaction__count">{count}</span>
+                                        <span class="visually-hidden">
+                                            {move || {
+                                                let noun = if count() == 1 { " response" } else { " responses" };
+                                                format!("{noun}, {}%", share())
+                                            }}
+                                        </span>
                                         <span class="reaction__bar" aria-hidden="true">
                                             <span style=move || format!("width: {}%", share())></span>
                                         </span>

@@ -148,7 +148,11 @@ async fn seed(url: &str) -> anyhow::Result<()> {
          VALUES ('bench_poster', 'bench_poster', 'poster@bench.invalid', 'poster@bench.invalid', ?, 0) \
          ON CONFLICT DO NOTHING",
     )
-    .bind(app::auth::password::hash(&Default::default(), "bench-poster-password".into()).await.map_err(|e| anyhow::anyhow!("{e}"))?)
+    .bind(
+        app::auth::password::hash(&Default::default(), "bench-poster-password".into())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
     .execute(&db)
     .await?;
     Ok(())

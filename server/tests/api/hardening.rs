@@ -21,7 +21,13 @@ async fn every_page_has_a_csp_with_a_fresh_nonce_that_every_inline_script_carrie
     for path in ["/".to_owned(), format!("/articles/{slug}"), format!("/articles/{slug}"), "/login".into()] {
         let res = guest.get(app.url(&path)).send().await.unwrap();
         let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
-        for part in ["'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"] {
+        for part in [
+            "'wasm-unsafe-eval'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
+        ] {
             assert!(policy.contains(part), "{path}: {part} missing from {policy}");
         }
         let nonce = nonce_of(&policy);
@@ -33,7 +39,10 @@ async fn every_page_has_a_csp_with_a_fresh_nonce_that_every_inline_script_carrie
             if tag.contains("src=") {
                 continue;
             }
-            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: an inline script without the nonce: <script{tag}>");
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: an inline script without the nonce: <script{tag}>"
+            );
         }
         nonces.push(nonce);
     }
@@ -50,7 +59,14 @@ async fn https_sites_send_hsts_and_personal_responses_are_never_cached() {
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
 
     let app = spawn_app().await;
-    assert!(plain_client().get(app.url("/")).send().await.unwrap().headers().get("strict-transport-security").is_none());
+    assert!(plain_client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
     let me = reader(&app, "private_person").await;
     for path in ["/api/v1/me", "/", "/login"] {
         let res = me.get(app.url(path)).send().await.unwrap();
@@ -85,7 +101,12 @@ async fn a_page_too_large_to_cache_is_served_whole() {
     let app = spawn_app().await;
     let slug = app.first_slug().await;
     let big = format!("<p>{}</p><p>the very end</p>", "long read ".repeat(300_000));
-    sqlx::query("UPDATE articles SET body_html = ? WHERE slug = ?").bind(&big).bind(&slug).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE articles SET body_html = ? WHERE slug = ?")
+        .bind(&big)
+        .bind(&slug)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     for _ in 0..2 {
         let res = plain_client().get(app.url(&format!("/articles/{slug}"))).send().await.unwrap();
         assert_eq!(res.status(), 200);
@@ -143,7 +164,12 @@ async fn a_banned_reader_cannot_edit() {
     let author = reader(&app, "soon_banned").await;
     let id = post_ok(&author, &app, &slug, "Before the ban", None).await["id"].as_i64().unwrap();
     ban(&app, "soon_banned").await;
-    let res = author.patch(app.url(&format!("/api/v1/comments/{id}"))).json(&json!({ "body": "After" })).send().await.unwrap();
+    let res = author
+        .patch(app.url(&format!("/api/v1/comments/{id}")))
+        .json(&json!({ "body": "After" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
 }
 
@@ -164,9 +190,17 @@ async fn a_young_account_editing_in_a_link_sends_the_comment_back_for_review() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let guest_view = plain_client().get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().text().await.unwrap();
+    let guest_view = plain_client()
+        .get(app.url(&format!("/api/v1/articles/{slug}/comments")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!guest_view.contains("spam.example"), "a held edit is shown to guests");
-    let status: String = sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&app.state.db).await.unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&app.state.db).await.unwrap();
     assert_eq!(status, "held");
 }
 
@@ -224,7 +258,8 @@ async fn reports_are_one_per_reader_and_rate_limited() {
     for _ in 0..3 {
         assert_eq!(report(ids[0]).await.unwrap().status(), 202);
     }
-    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports").fetch_one(&app.state.db).await.unwrap();
+    let reports: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports").fetch_one(&app.state.db).await.unwrap();
     assert_eq!(reports, 1);
     let statuses = futures::future::join_all(ids[1..].iter().map(|id| report(*id))).await;
     let statuses: Vec<u16> = statuses.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
@@ -246,8 +281,15 @@ async fn the_moderation_queue_is_paged_with_held_comments_first() {
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
-    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(&slug).fetch_one(&app.state.db).await.unwrap();
-    let author_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'queue_author'").fetch_one(&app.state.db).await.unwrap();
+    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?")
+        .bind(&slug)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let author_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'queue_author'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     for i in 0..60 {
         sqlx::query(
             "INSERT INTO comments (article_id, author_id, thread_id, depth, body_source, body_html, body_hash, status, created_at) \
@@ -283,6 +325,10 @@ async fn two_likes_at_once_are_one_like() {
     let like = || fan.post(app.url(&format!("/api/v1/comments/{id}/like"))).send();
     let (a, b) = tokio::join!(like(), like());
     assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (200, 200));
-    let likes: i64 = sqlx::query_scalar("SELECT like_count FROM comments WHERE id = ?").bind(id).fetch_one(&app.state.db).await.unwrap();
+    let likes: i64 = sqlx::query_scalar("SELECT like_count FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(likes, 1);
 }

@@ -55,7 +55,12 @@ async fn two_hundred_parallel_logins_never_hash_more_than_one_per_core() {
         }
     }
     let gate = &app.state.passwords;
-    assert!(gate.peak_running() <= gate.slots(), "{} hashes ran at once on {} slots", gate.peak_running(), gate.slots());
+    assert!(
+        gate.peak_running() <= gate.slots(),
+        "{} hashes ran at once on {} slots",
+        gate.peak_running(),
+        gate.slots()
+    );
     // 19 MiB a hash: unbounded, 200 at once would take gigabytes.
     let peak_kib = std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -8,7 +8,11 @@ use serde_json::{json, Value};
 
 async fn make_moderator(app: &TestApp, name: &str) -> reqwest::Client {
     let client = reader(app, name).await;
-    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = ?").bind(name).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = ?")
+        .bind(name)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
     client
 }
 
@@ -71,7 +75,8 @@ async fn no_replay_api_or_page_carries_removed_or_held_text() {
         assert!(replay.contains("beta"), "the edited comment is replayed as it is now:\n{replay}");
     }
     let guest = crate::helpers::plain_client();
-    let api = guest.get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().text().await.unwrap();
+    let api =
+        guest.get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().text().await.unwrap();
     let page = guest.get(app.url(&format!("/articles/{slug}"))).send().await.unwrap().text().await.unwrap();
     let profile = guest.get(app.url("/u/trusted_author")).send().await.unwrap().text().await.unwrap();
     for (place, text) in [("the API", &api), ("the page", &page), ("the profile", &profile)] {
@@ -81,7 +86,8 @@ async fn no_replay_api_or_page_carries_removed_or_held_text() {
     }
     assert!(page.contains("beta") && api.contains("beta"));
     // Its author still sees the held comment; nobody else does.
-    let own: Value = newcomer.get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().json().await.unwrap();
+    let own: Value =
+        newcomer.get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().json().await.unwrap();
     assert!(own.to_string().contains("zeta"));
 }
 
@@ -113,7 +119,12 @@ async fn a_reader_from_before_the_pruned_log_is_told_to_reload() {
     let after = post_ok(&author, &app, &slug, "After the log was pruned", None).await["id"].as_i64().unwrap();
 
     for from in [0, 1] {
-        let res = app.client.get(app.url(&format!("/api/v1/articles/{slug}/live?last_event_id={from}"))).send().await.unwrap();
+        let res = app
+            .client
+            .get(app.url(&format!("/api/v1/articles/{slug}/live?last_event_id={from}")))
+            .send()
+            .await
+            .unwrap();
         let events = read_events(res, 2).await;
         assert_eq!(events.len(), 2, "{events:?}");
         assert_eq!(events[0].1, "reset", "a partial replay instead of a reset: {events:?}");
@@ -122,7 +133,12 @@ async fn a_reader_from_before_the_pruned_log_is_told_to_reload() {
     }
     // A reader who was up to date when the log was pruned just continues.
     let latest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM live_events").fetch_one(&app.state.db).await.unwrap();
-    let res = app.client.get(app.url(&format!("/api/v1/articles/{slug}/live?last_event_id={}", latest - 1))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/articles/{slug}/live?last_event_id={}", latest - 1)))
+        .send()
+        .await
+        .unwrap();
     let events = read_events(res, 1).await;
     assert_eq!(events[0].1, "comment.created");
 }
