@@ -128,7 +128,7 @@ fn key_of(req: &Request) -> Option<String> {
     let used: &[&str] = if path == "/" || path.starts_with("/tags/") {
         &[]
     } else if path.starts_with("/articles/") {
-        &["sort", "cursor"]
+        &["sort", "cursor", "thread", "after"]
     } else {
         return None;
     };

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 
 /// Top-level threads per page.
 pub const THREADS_PER_PAGE: i64 = 20;
+/// Replies shown under each thread with the page; the rest wait behind "Show N more replies".
+pub const REPLIES_SHOWN: i64 = 10;
+/// Replies fetched by each "Show N more replies".
+pub const REPLIES_PER_PAGE: i64 = 50;
 /// How long an author may edit a comment.
 pub const EDIT_WINDOW_SECS: i64 = 15 * 60;
 /// Replies nest this deep; deeper replies attach to their depth-3 ancestor.
@@ -69,6 +73,9 @@ pub struct Comment {
     /// The viewer's own like (false in live events).
     pub liked: bool,
     pub replies: Vec<Comment>,
+    /// Replies to this thread not shown yet (top-level comments only).
+    #[serde(default)]
+    pub more_replies: i64,
 }
 
 impl Comment {
@@ -77,7 +84,7 @@ impl Comment {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         fn walk(c: &Comment, h: &mut impl Hasher) {
-            (c.id, c.likes, c.liked, c.edited, &c.status, c.body_html.len(), c.replies.len()).hash(h);
+            (c.id, c.likes, c.liked, c.edited, &c.status, c.body_html.len(), c.replies.len(), c.more_replies).hash(h);
             c.body_html.hash(h);
             for r in &c.replies {
                 walk(r, h);
@@ -108,6 +115,9 @@ pub struct CommentPage {
     pub total: i64,
     /// Server time of the page, for the edit window (same on server and browser).
     pub now: i64,
+    /// Set when the page shows one thread's further replies (`?thread=…&after=…`).
+    #[serde(default)]
+    pub thread: Option<i64>,
 }
 
 /// A comment waiting for a moderator: reported, or held.
@@ -119,6 +129,30 @@ pub struct QueueItem {
     pub article_headline: String,
     pub reasons: Vec<String>,
     pub reports: i64,
+}
+
+/// A further page of one thread's replies, oldest first, flat (each names its parent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RepliesPage {
+    pub replies: Vec<Comment>,
+    /// Replies after these still not shown.
+    pub more: i64,
+}
+
+/// One thread with a further page of its replies: where "Show N more replies"
+/// leads a browser without JavaScript.
+#[server(prefix = "/_fn")]
+pub async fn thread_comments(slug: String, thread_id: i64, after: i64) -> Result<CommentPage, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = service::viewer(&state).await?;
+    service::thread_page(&state, &slug, thread_id, after, viewer.as_ref()).await
+}
+
+#[server(prefix = "/_fn")]
+pub async fn more_replies(slug: String, thread_id: i64, after: i64) -> Result<RepliesPage, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = service::viewer(&state).await?;
+    service::more_replies(&state, &slug, thread_id, after, viewer.as_ref()).await
 }
 
 /// A page of the moderation queue.

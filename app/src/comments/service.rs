@@ -3,7 +3,7 @@
 use super::{
     body::CommentBody,
     store::{self, CommentRow, Cursor, Visibility},
-    Comment, CommentPage, Posted, Sort, EDIT_WINDOW_SECS, MAX_DEPTH, THREADS_PER_PAGE,
+    Comment, CommentPage, Posted, Sort, EDIT_WINDOW_SECS, MAX_DEPTH, REPLIES_PER_PAGE, REPLIES_SHOWN, THREADS_PER_PAGE,
 };
 use crate::{
     articles::{self, service::stamp},
@@ -52,6 +52,7 @@ pub fn to_comment(row: &CommentRow) -> Comment {
         status: row.status.clone(),
         liked: false,
         replies: Vec::new(),
+        more_replies: 0,
     }
 }
 
@@ -136,25 +137,109 @@ pub async fn list(
         None
     };
     let thread_ids: Vec<i64> = tops.iter().map(|c| c.id).collect();
-    let replies = store::replies(&state.db, &thread_ids, &vis).await?;
+    // However long a thread grows, the page carries its first replies only.
+    let replies = store::replies(&state.db, &thread_ids, &vis, 0, REPLIES_SHOWN).await?;
+    let counts: HashMap<i64, i64> = store::reply_counts(&state.db, &thread_ids, &vis, 0).await?.into_iter().collect();
     let mut all_ids: Vec<i64> = thread_ids.clone();
     all_ids.extend(replies.iter().map(|r| r.id));
     let liked: Vec<i64> = match viewer {
         Some(v) => store::liked_by(&state.db, v.id, &all_ids).await?,
         None => Vec::new(),
     };
-    let threads = assemble(&tops, &replies, &liked);
+    let mut threads = assemble(&tops, &replies, &liked);
+    for t in &mut threads {
+        t.more_replies = (counts.get(&t.id).copied().unwrap_or(0) - REPLIES_SHOWN).max(0);
+    }
     let total = store::visible_count(&state.db, article_id).await?;
-    Ok(CommentPage { threads, next_cursor, sort, total, now: now() })
+    Ok(CommentPage { threads, next_cursor, sort, total, now: now(), thread: None })
 }
 
-/// Builds the trees: replies (oldest first) under their parents.
+/// A further page of one thread's replies, after reply `after`.
+pub async fn more_replies(
+    state: &AppState,
+    slug: &str,
+    thread_id: i64,
+    after: i64,
+    viewer: Option<&CurrentUser>,
+) -> Result<super::RepliesPage, AppError> {
+    let article_id = articles::service::id_of(state, slug).await?;
+    let vis = visibility(viewer);
+    let top = store::get(&state.db, thread_id)
+        .await?
+        .filter(|t| t.article_id == article_id && t.depth == 1)
+        .ok_or_else(|| AppError::NotFound("That thread is not on this article.".into()))?;
+    let rows = store::replies(&state.db, &[top.id], &vis, after, REPLIES_PER_PAGE).await?;
+    let total = store::reply_counts(&state.db, &[top.id], &vis, after).await?.first().map_or(0, |c| c.1);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let liked = match viewer {
+        Some(v) => store::liked_by(&state.db, v.id, &ids).await?,
+        None => Vec::new(),
+    };
+    let replies = rows
+        .iter()
+        .map(|r| {
+            let mut c = to_comment(r);
+            c.liked = liked.contains(&r.id);
+            c
+        })
+        .collect::<Vec<_>>();
+    Ok(super::RepliesPage { more: (total - replies.len() as i64).max(0), replies })
+}
+
+/// One thread with the page of its replies after `after`.
+pub async fn thread_page(
+    state: &AppState,
+    slug: &str,
+    thread_id: i64,
+    after: i64,
+    viewer: Option<&CurrentUser>,
+) -> Result<CommentPage, AppError> {
+    let article_id = articles::service::id_of(state, slug).await?;
+    let vis = visibility(viewer);
+    let top = store::get(&state.db, thread_id)
+        .await?
+        .filter(|t| t.article_id == article_id && t.depth == 1)
+        .filter(|t| {
+            t.status == "visible"
+                || vis.moderator
+                || (t.status == "held" && t.author_id == vis.viewer_id)
+                || t.status == "deleted"
+        })
+        .ok_or_else(|| AppError::NotFound("That thread is not on this article.".into()))?;
+    let more = more_replies(state, slug, thread_id, after, viewer).await?;
+    let liked = match viewer {
+        Some(v) => store::liked_by(&state.db, v.id, &[top.id]).await?,
+        None => Vec::new(),
+    };
+    let mut head = to_comment(&top);
+    head.liked = liked.contains(&top.id);
+    for reply in more.replies {
+        let parent = reply.parent_id.filter(|p| head.find_mut(*p).is_some()).unwrap_or(top.id);
+        if let Some(p) = head.find_mut(parent) {
+            p.replies.push(reply);
+        }
+    }
+    head.more_replies = more.more;
+    let total = store::visible_count(&state.db, article_id).await?;
+    Ok(CommentPage {
+        threads: vec![head],
+        next_cursor: None,
+        sort: Sort::Oldest,
+        total,
+        now: now(),
+        thread: Some(thread_id),
+    })
+}
+
+/// Builds the trees: replies (oldest first) under their parents. A reply
+/// whose parent is not in this page hangs under its thread's top comment.
 fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64]) -> Vec<Comment> {
+    let present: std::collections::HashSet<i64> =
+        tops.iter().map(|t| t.id).chain(replies.iter().map(|r| r.id)).collect();
     let mut children: HashMap<i64, Vec<&CommentRow>> = HashMap::new();
     for r in replies {
-        if let Some(p) = r.parent_id {
-            children.entry(p).or_default().push(r);
-        }
+        let parent = r.parent_id.filter(|p| present.contains(p)).unwrap_or(r.thread_id);
+        children.entry(parent).or_default().push(r);
     }
     fn build(row: &CommentRow, children: &HashMap<i64, Vec<&CommentRow>>, liked: &[i64]) -> Option<Comment> {
         let mut c = to_comment(row);

@@ -72,17 +72,51 @@ pub async fn threads(
     sqlx::query_as(&sql).bind(article_id).bind(vis.viewer_id).bind(vis.moderator).bind(limit).fetch_all(db).await
 }
 
-/// Every reply in the given threads, oldest first.
-pub async fn replies(db: &Db, thread_ids: &[i64], vis: &Visibility) -> Result<Vec<CommentRow>, sqlx::Error> {
+/// The first `per_thread` replies after `after` in each of the given threads, oldest first.
+pub async fn replies(
+    db: &Db,
+    thread_ids: &[i64],
+    vis: &Visibility,
+    after: i64,
+    per_thread: i64,
+) -> Result<Vec<CommentRow>, sqlx::Error> {
     if thread_ids.is_empty() {
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
     let sql = format!(
-        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND {VISIBLE_TO} ORDER BY c.id"
+        "SELECT * FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS rn \
+         FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND c.id > ?5 AND {VISIBLE_TO}) \
+         WHERE rn <= ?4 ORDER BY id"
     );
-    sqlx::query_as(&sql).bind(ids).bind(vis.viewer_id).bind(vis.moderator).fetch_all(db).await
+    sqlx::query_as(&sql)
+        .bind(ids)
+        .bind(vis.viewer_id)
+        .bind(vis.moderator)
+        .bind(per_thread)
+        .bind(after)
+        .fetch_all(db)
+        .await
+}
+
+/// How many replies each of the given threads has for this viewer, after `after`.
+pub async fn reply_counts(
+    db: &Db,
+    thread_ids: &[i64],
+    vis: &Visibility,
+    after: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if thread_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let sql = format!(
+        "SELECT c.thread_id, COUNT(*) FROM comments c \
+         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND c.id > ?4 AND {VISIBLE_TO} \
+         GROUP BY c.thread_id"
+    );
+    sqlx::query_as(&sql).bind(ids).bind(vis.viewer_id).bind(vis.moderator).bind(after).fetch_all(db).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<CommentRow>, sqlx::Error> {

@@ -49,7 +49,9 @@ fn place(threads: &mut Vec<Comment>, comment: Comment, sort: Sort) {
     }
     match comment.parent_id {
         Some(parent) => {
-            if let Some(p) = find_mut(threads, parent) {
+            // A parent not on this page (an earlier page of replies): hang it under its thread.
+            let target = if contains(threads, parent) { parent } else { comment.thread_id };
+            if let Some(p) = find_mut(threads, target) {
                 p.replies.push(comment);
             }
         }
@@ -60,7 +62,7 @@ fn place(threads: &mut Vec<Comment>, comment: Comment, sort: Sort) {
 
 #[component]
 pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser>, flash: FormFlash) -> impl IntoView {
-    let CommentPage { threads, next_cursor, sort, total, now } = page;
+    let CommentPage { threads, next_cursor, sort, total, now, thread } = page;
     let section = Section {
         slug: slug.clone(),
         user: user.clone(),
@@ -147,6 +149,14 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                         })
                 }}
             </div>
+            {thread
+                .map(|_| {
+                    view! {
+                        <p class="comments__thread-view">
+                            <a href=format!("/articles/{}#comments", section.slug)>"← All comments"</a>
+                        </p>
+                    }
+                })}
             <ol class="comments__list">
                 <For
                     each=move || section.threads.get()
@@ -361,6 +371,7 @@ fn CommentItem(comment: Comment) -> impl IntoView {
     let can_reply = comment.status == "visible" && me.is_some();
     let replies = comment.replies.clone();
     let reply_count = comment.replies.iter().map(Comment::count).sum::<usize>();
+    let last_reply = last_id(&comment.replies).unwrap_or(id);
     let details = NodeRef::<html::Details>::new();
     let close = Callback::new(move |_| {
         if let Some(d) = details.get_untracked() {
@@ -497,9 +508,52 @@ fn CommentItem(comment: Comment) -> impl IntoView {
                         </details>
                     }
                 })}
+            {(comment.more_replies > 0).then(|| view! { <MoreReplies thread_id=id more=comment.more_replies after=last_reply /> })}
         </article>
     }
     .into_any()
+}
+
+/// The newest reply id in a tree of replies.
+fn last_id(replies: &[Comment]) -> Option<i64> {
+    replies.iter().flat_map(|r| std::iter::once(r.id).chain(last_id(&r.replies))).max()
+}
+
+/// "Show N more replies": a link to the next page of the thread (without
+/// JavaScript), or the replies fetched and put in place (with it).
+#[component]
+fn MoreReplies(thread_id: i64, more: i64, after: i64) -> impl IntoView {
+    let s = expect_context::<Section>();
+    let href = format!("/articles/{}?thread={thread_id}&after={after}#comment-{thread_id}", s.slug);
+    let loading = RwSignal::new(false);
+    let load = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let s = s.clone();
+        leptos::task::spawn_local(async move {
+            match super::more_replies(s.slug.clone(), thread_id, after).await {
+                Ok(page) => s.threads.update(|threads| {
+                    for reply in page.replies {
+                        place(threads, reply, s.sort);
+                    }
+                    if let Some(t) = find_mut(threads, thread_id) {
+                        t.more_replies = page.more;
+                    }
+                }),
+                Err(err) => s.notice.set(err.to_string()),
+            }
+            loading.set(false);
+        });
+    };
+    let label = if more == 1 { "Show 1 more reply".to_owned() } else { format!("Show {more} more replies") };
+    view! {
+        <a class="button button--ghost comment__more-replies" href=href on:click=load>
+            {move || if loading.get() { "Loading…".to_owned() } else { label.clone() }}
+        </a>
+    }
 }
 
 /// The visible text of rendered comment HTML, to prefill the edit box.

@@ -2,7 +2,7 @@ use crate::{
     articles::ArticleCard,
     articles::{get_article, tag_label, Article},
     auth::{take_form_flash, FormFlash},
-    comments::{list_comments, thread::CommentsSection, CommentPage},
+    comments::{list_comments, thread::CommentsSection, thread_comments, CommentPage},
     components::article_card::ArticleCardView,
     components::{error_panel::ErrorPanel, header::UserResource, page_meta::PageMeta},
     errors::AppError,
@@ -24,8 +24,18 @@ pub fn ArticlePage() -> impl IntoView {
     let query = use_query_map();
     let sort = move || query.read().get("sort");
     let cursor = move || query.read().get("cursor");
-    let comments =
-        Resource::new(move || (slug(), sort(), cursor()), |(slug, sort, cursor)| list_comments(slug, sort, cursor));
+    let thread = move || query.read().get("thread").and_then(|t| t.parse::<i64>().ok());
+    let after = move || query.read().get("after").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
+    let comments = Resource::new(
+        move || (slug(), sort(), cursor(), thread(), after()),
+        |(slug, sort, cursor, thread, after)| async move {
+            match thread {
+                // "Show N more replies" without JavaScript: that thread's next replies.
+                Some(thread) => thread_comments(slug, thread, after).await,
+                None => list_comments(slug, sort, cursor).await,
+            }
+        },
+    );
     let flash = Resource::new(|| (), |_| take_form_flash());
     let similar = Resource::new(slug, similar_articles);
     let user = expect_context::<UserResource>().0;

@@ -32,6 +32,22 @@ pub async fn list(
 }
 
 #[derive(Deserialize)]
+pub struct RepliesQuery {
+    #[serde(default)]
+    after: i64,
+}
+
+/// `GET /api/v1/articles/{slug}/comments/{id}/replies?after=`: a thread's further replies.
+pub async fn replies(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<RepliesQuery>,
+    MaybeUser(viewer): MaybeUser,
+) -> Result<Json<app::comments::RepliesPage>, ApiError> {
+    Ok(Json(service::more_replies(&state, &slug, id, q.after, viewer.as_ref()).await?))
+}
+
+#[derive(Deserialize)]
 pub struct NewComment {
     body: String,
     parent_id: Option<i64>,

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(auth::me))
         .route("/articles/{slug}/reactions", get(reactions::get).put(reactions::put).delete(reactions::delete))
         .route("/articles/{slug}/comments", get(comments::list).post(comments::create))
+        .route("/articles/{slug}/comments/{id}/replies", get(comments::replies))
         .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
         .route("/comments/{id}/like", post(comments::like).delete(comments::unlike))
         .route("/comments/{id}/report", post(comments::report))

@@ -332,3 +332,54 @@ async fn two_likes_at_once_are_one_like() {
         .unwrap();
     assert_eq!(likes, 1);
 }
+
+#[tokio::test]
+async fn a_long_thread_shows_its_first_replies_and_pages_the_rest() {
+    let app = spawn_with(|c| c.limits.comments_per_user.max = 1000).await;
+    let slug = app.first_slug().await;
+    let author = reader(&app, "thread_starter").await;
+    let top = post_ok(&author, &app, &slug, "Start of a long thread", None).await["id"].as_i64().unwrap();
+    for i in 0..25 {
+        post_ok(&author, &app, &slug, &format!("Reply number {i:02}"), Some(top)).await;
+    }
+    let page: serde_json::Value = plain_client()
+        .get(app.url(&format!("/api/v1/articles/{slug}/comments")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let thread = &page["threads"][0];
+    assert_eq!(thread["id"], top);
+    let shown = thread.to_string();
+    assert!(shown.contains("Reply number 09") && !shown.contains("Reply number 10"), "the first ten replies only");
+    assert_eq!(thread["more_replies"], 15);
+
+    let html = plain_client().get(app.url(&format!("/articles/{slug}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Show 15 more replies"));
+    assert!(!html.contains("Reply number 10"));
+    let link = html.split("<a ").find(|a| a.contains("comment__more-replies")).unwrap();
+    let href = link.split("href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+    let next = plain_client().get(app.url(&href)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        next.contains("Reply number 10") && next.contains("Reply number 24"),
+        "the next page of replies without JavaScript"
+    );
+    assert!(next.contains("All comments"));
+
+    let after: i64 = sqlx::query_scalar("SELECT id FROM comments WHERE body_source = 'Reply number 09'")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let more: serde_json::Value = plain_client()
+        .get(app.url(&format!("/api/v1/articles/{slug}/comments/{top}/replies?after={after}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(more["replies"].as_array().unwrap().len(), 15);
+    assert_eq!(more["more"], 0);
+}
