@@ -60,7 +60,7 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
             values: values.iter().map(|(k, v)| ((*k).to_owned(), v.chars().take(254).collect())).collect(),
         };
         let encoded = hex::encode(serde_json::to_vec(&flash).unwrap_or_default());
-        set_cookie(&format!("{FLASH_COOKIE}={encoded}; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"));
+        set_cookie(&format!("{FLASH_COOKIE}={encoded}; HttpOnly; SameSite=Lax; Path=/; Max-Age=60{}", secure()));
         redirect_plain_form(back_to);
     } else if let (Some(retry_after_secs), Some(res)) = (err.retry_after(), use_context::<ResponseOptions>()) {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -75,6 +75,15 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
     err
 }
 
+/// `; Secure` when the site is served over https, like the session cookie.
+fn secure() -> &'static str {
+    if crate::state::app_state().is_ok_and(|s| s.site.is_https()) {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
 /// Reads and clears the flash cookie.
 pub fn take_flash() -> FormFlash {
     let Some(parts) = use_context::<Parts>() else { return FormFlash::default() };
@@ -85,6 +94,6 @@ pub fn take_flash() -> FormFlash {
         .filter_map(|v| v.to_str().ok())
         .find_map(|h| session::cookie_value(h, FLASH_COOKIE).map(str::to_owned));
     let Some(raw) = raw else { return FormFlash::default() };
-    set_cookie(&format!("{FLASH_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"));
+    set_cookie(&format!("{FLASH_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}", secure()));
     hex::decode(raw).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
 }

@@ -383,3 +383,26 @@ async fn a_long_thread_shows_its_first_replies_and_pages_the_rest() {
     assert_eq!(more["replies"].as_array().unwrap().len(), 15);
     assert_eq!(more["more"], 0);
 }
+
+#[tokio::test]
+async fn on_an_https_site_the_form_flash_cookie_is_secure() {
+    let app = spawn_with(|c| c.site_url = Some("https://spotlight.example".into())).await;
+    use leptos::server_fn::ServerFn;
+    let res = app
+        .client
+        .post(app.url(app::auth::Login::PATH))
+        .header("accept", "text/html")
+        .form(&[("login", "nobody_here"), ("password", "wrong-password-1"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let flash = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(app::auth::request::FLASH_COOKIE))
+        .expect("a flash cookie");
+    assert!(flash.contains("; Secure") && flash.contains("HttpOnly"), "{flash}");
+}
