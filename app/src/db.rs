@@ -7,6 +7,9 @@ use std::{str::FromStr, time::Duration};
 
 pub type Db = sqlx::SqlitePool;
 
+/// How long a request waits for a free database connection before it fails.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("invalid DATABASE_URL {url:?}: {source}")]
@@ -35,6 +38,8 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)
+        // Fail fast (and loudly: see `AppError::from`) rather than leave a reader waiting 30 s.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await
         .map_err(DbError::Connect)?;

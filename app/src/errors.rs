@@ -117,7 +117,13 @@ impl From<ServerFnError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        tracing::error!(error = %err, "database error");
+        match err {
+            sqlx::Error::PoolTimedOut => tracing::error!(
+                timeout_secs = crate::db::ACQUIRE_TIMEOUT.as_secs(),
+                "no database connection became free in time (pool exhausted)"
+            ),
+            err => tracing::error!(error = %err, "database error"),
+        }
         Self::Internal
     }
 }

@@ -60,13 +60,18 @@ impl Application {
     /// `axum::serve`) for a header-read timeout: a client that trickles its
     /// request headers (slowloris) is cut off instead of holding a socket.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` resolves (tests stop their servers this way).
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
         use hyper_util::rt::{TokioIo, TokioTimer};
         use tower::ServiceExt;
         tracing::info!(url = %self.state.site.url, addr = %self.listener.local_addr()?, "Spotlight is serving");
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(self.header_read_timeout);
-        let shutdown = shutdown_signal();
+        let shutdown = stop;
         tokio::pin!(shutdown);
         loop {
             let (stream, peer) = tokio::select! {

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub config: Config,
+    /// Stops the server (and its runtime) when the test ends.
+    _stop: tokio::sync::oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
 
@@ -23,7 +25,6 @@ pub fn workspace() -> PathBuf {
 }
 
 pub fn test_config(dir: &std::path::Path) -> Config {
-    std::env::set_var("LEPTOS_SITE_ADDR", "127.0.0.1:0");
     let mut config = Config::from_env().expect("config");
     config.addr = "127.0.0.1:0".parse().unwrap();
     config.database_url = format!("sqlite://{}", dir.join("spotlight.db").display());
@@ -43,17 +44,33 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = test_config(dir.path());
     adjust(&mut config);
-    let app = Application::build(config.clone()).await.expect("app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    // The server runs on a runtime of its own, multi-threaded as in production: a
+    // test's single-threaded runtime would otherwise also carry every request.
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server_config = config.clone();
+    std::thread::spawn(move || {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("server runtime");
+        runtime.block_on(async move {
+            let app = Application::build(server_config).await.expect("app builds");
+            let _ = ready_tx.send((app.port(), app.state().clone()));
+            let _ = app
+                .run_until(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+    });
+    let (port, state) = ready_rx.await.expect("the test server started");
+    let address = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .timeout(REQUEST_TIMEOUT)
         .build()
         .unwrap();
-    TestApp { address, client, state, config, _dir: dir }
+    TestApp { address, client, state, config, _stop: stop, _dir: dir }
 }
 
 impl TestApp {
