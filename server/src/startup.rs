@@ -109,8 +109,19 @@ impl Application {
     }
 }
 
+/// The page routes, generated once per process. Generating them renders the
+/// app with resource loading switched off by a process-wide flag (Leptos'
+/// `SuppressResourceLoad`); a resource that first polls while that flag is set
+/// waits forever (leptos-rs/leptos#4773). With several servers in one process
+/// (the integration tests) a render could meet another server's generation and
+/// hang for good: generating once, before anything serves, rules that out.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

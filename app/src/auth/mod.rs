@@ -16,7 +16,10 @@ use crate::{articles::Stamp, errors::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// What an account may do. Stored as lower-case text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Reader,

@@ -38,11 +38,11 @@ pub struct LoggedIn {
     pub set_cookie: String,
 }
 
-fn current(id: i64, username: String, role: &str, banned_at: Option<i64>, created_at: i64) -> CurrentUser {
+fn current(id: i64, username: String, role: Role, banned_at: Option<i64>, created_at: i64) -> CurrentUser {
     CurrentUser {
         id,
         username,
-        role: Role::parse(role).unwrap_or(Role::Reader),
+        role,
         banned: banned_at.is_some(),
         joined: crate::articles::service::stamp(created_at),
         joined_unix: created_at,
@@ -77,7 +77,7 @@ async fn insert_account(
         email: email.as_str(),
         email_key: &email.key(),
         password_hash: &hash,
-        role: role.as_str(),
+        role,
     };
     Ok(store::insert_user(&state.db, new, created_at).await?)
 }
@@ -115,7 +115,7 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
         .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
     tracing::info!(user_id = id, "account created");
     let set_cookie = after_login(state, id, client).await?;
-    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), "reader", None, created_at), set_cookie })
+    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at), set_cookie })
 }
 
 pub async fn login(state: &AppState, login: &str, password: &str, client: &Client) -> Result<LoggedIn, AppError> {
@@ -166,7 +166,7 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
             throttle::clear(&state.db, limits.login_per_account_ip, &format!("{key}|{ip}")).await?;
             let set_cookie = after_login(state, user.id, client).await?;
             Ok(LoggedIn {
-                user: current(user.id, user.username, &user.role, user.banned_at, user.created_at),
+                user: current(user.id, user.username, user.role, user.banned_at, user.created_at),
                 set_cookie,
             })
         }
@@ -202,7 +202,7 @@ pub async fn user_for_token(state: &AppState, token: Option<&str>) -> Result<Opt
     if now - row.last_seen_at >= session::TOUCH_EVERY_SECS {
         store::touch_session(&state.db, &hash, now).await?;
     }
-    Ok(Some(current(row.user_id, row.username, &row.role, row.banned_at, row.created_at)))
+    Ok(Some(current(row.user_id, row.username, row.role, row.banned_at, row.created_at)))
 }
 
 pub async fn require_user(state: &AppState, token: Option<&str>) -> Result<CurrentUser, AppError> {
@@ -227,7 +227,7 @@ pub async fn profile(state: &AppState, username: &str) -> Result<super::Profile,
         .collect();
     Ok(super::Profile {
         username: row.username,
-        role: Role::parse(&row.role).unwrap_or(Role::Reader),
+        role: row.role,
         joined: crate::articles::service::stamp(row.created_at),
         comments,
     })
@@ -250,7 +250,7 @@ pub async fn create_user(
 }
 
 pub async fn set_role(state: &AppState, username: &str, role: Role) -> Result<(), AppError> {
-    if store::set_role(&state.db, username, role.as_str()).await? {
+    if store::set_role(&state.db, username, role).await? {
         Ok(())
     } else {
         Err(AppError::NotFound(format!("There is no user named {username:?}.")))

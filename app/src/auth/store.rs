@@ -1,12 +1,13 @@
 //! Account and session SQL (SQLite dialect).
 
+use super::Role;
 use crate::db::Db;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub banned_at: Option<i64>,
     pub created_at: i64,
@@ -50,7 +51,7 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub email_key: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
 }
 
 /// `Ok(None)` when the username or email is already taken (a race lost to another sign-up).
@@ -75,7 +76,7 @@ pub async fn insert_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<Option<
     }
 }
 
-pub async fn set_role(db: &Db, username: &str, role: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE users SET role = ? WHERE username_key = ?")
         .bind(role)
         .bind(username.to_ascii_lowercase())
@@ -108,7 +109,7 @@ pub async fn insert_session(
 pub struct SessionRow {
     pub user_id: i64,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub banned_at: Option<i64>,
     pub created_at: i64,
     pub last_seen_at: i64,

@@ -52,6 +52,36 @@ impl Sort {
     }
 }
 
+/// Where a comment stands. Stored as lower-case text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Shown to everyone.
+    #[default]
+    Visible,
+    /// Waiting for a moderator: shown to its author and moderators only.
+    Held,
+    /// Hidden by a moderator.
+    Hidden,
+    /// Deleted; kept as "[deleted]" while it holds replies.
+    Deleted,
+}
+
+impl CommentStatus {
+    pub const ALL: [Self; 4] = [Self::Visible, Self::Held, Self::Hidden, Self::Deleted];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Visible => "visible",
+            Self::Held => "held",
+            Self::Hidden => "hidden",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
 /// A comment as a reader sees it. For a deleted comment that keeps its
 /// replies, `author` is `None` and `body_html` is empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,14 +98,17 @@ pub struct Comment {
     pub created_unix: i64,
     pub edited: bool,
     pub likes: i64,
-    /// visible, held, hidden or deleted.
-    pub status: String,
+    pub status: CommentStatus,
     /// The viewer's own like (false in live events).
     pub liked: bool,
     pub replies: Vec<Comment>,
     /// Replies to this thread not shown yet (top-level comments only).
     #[serde(default)]
     pub more_replies: i64,
+    /// What its author wrote (Markdown), for the edit box: given to its author
+    /// and to moderators only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Comment {
@@ -84,7 +117,7 @@ impl Comment {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         fn walk(c: &Comment, h: &mut impl Hasher) {
-            (c.id, c.likes, c.liked, c.edited, &c.status, c.body_html.len(), c.replies.len(), c.more_replies).hash(h);
+            (c.id, c.likes, c.liked, c.edited, c.status, c.body_html.len(), c.replies.len(), c.more_replies).hash(h);
             c.body_html.hash(h);
             for r in &c.replies {
                 walk(r, h);

@@ -3,14 +3,15 @@
 use super::{
     body::CommentBody,
     store::{self, CommentRow, Cursor, Visibility},
-    Comment, CommentPage, Posted, Sort, EDIT_WINDOW_SECS, MAX_DEPTH, REPLIES_PER_PAGE, REPLIES_SHOWN, THREADS_PER_PAGE,
+    Comment, CommentPage, CommentStatus, Posted, Sort, EDIT_WINDOW_SECS, MAX_DEPTH, REPLIES_PER_PAGE, REPLIES_SHOWN,
+    THREADS_PER_PAGE,
 };
 use crate::{
     articles::{self, service::stamp},
     auth::{self, CurrentUser},
     db::now,
     errors::AppError,
-    live::{LiveEvent, Logged},
+    live::{CommentLikes, CommentRemoved, LiveEvent, LiveMessage, Logged},
     state::AppState,
     throttle,
 };
@@ -36,7 +37,7 @@ fn visibility(viewer: Option<&CurrentUser>) -> Visibility {
 
 /// A row as readers see it (a deleted comment keeps its place, not its words).
 pub fn to_comment(row: &CommentRow) -> Comment {
-    let deleted = row.status == "deleted";
+    let deleted = row.status == CommentStatus::Deleted;
     Comment {
         id: row.id,
         parent_id: row.parent_id,
@@ -49,10 +50,11 @@ pub fn to_comment(row: &CommentRow) -> Comment {
         created_unix: row.created_at,
         edited: row.edited_at.is_some(),
         likes: row.like_count,
-        status: row.status.clone(),
+        status: row.status,
         liked: false,
         replies: Vec::new(),
         more_replies: 0,
+        source: None,
     }
 }
 
@@ -61,19 +63,17 @@ pub fn to_comment(row: &CommentRow) -> Comment {
 /// only that it is gone (whatever the log says happened).
 fn live_event(logged: &Logged, row: Option<&CommentRow>, has_replies: bool) -> LiveEvent {
     let id = logged.comment_id.unwrap_or_default();
-    let event =
-        |kind: &str, data: String| LiveEvent { id: logged.id, article_id: logged.article_id, kind: kind.into(), data };
-    let gone = || event("comment.deleted", serde_json::json!({ "id": id, "has_replies": has_replies }).to_string());
-    match row {
-        Some(row) if row.status == "visible" => match logged.kind.as_str() {
-            "comment.liked" => {
-                event("comment.liked", serde_json::json!({ "id": id, "likes": row.like_count }).to_string())
-            }
-            "comment.deleted" => gone(),
-            kind => event(kind, serde_json::to_string(&to_comment(row)).unwrap_or_default()),
+    let gone = LiveMessage::CommentDeleted(CommentRemoved { id, has_replies });
+    let message = match row {
+        Some(row) if row.status == CommentStatus::Visible => match logged.kind.as_str() {
+            "comment.liked" => LiveMessage::CommentLiked(CommentLikes { id, likes: row.like_count }),
+            "comment.created" => LiveMessage::CommentCreated(to_comment(row)),
+            "comment.updated" => LiveMessage::CommentUpdated(to_comment(row)),
+            _ => gone,
         },
-        _ => gone(),
-    }
+        _ => gone,
+    };
+    LiveEvent::new(logged.id, logged.article_id, &message)
 }
 
 /// Renders the comment events among `logged` (by event id), reading each
@@ -98,6 +98,16 @@ fn publish(state: &AppState, logged: Option<Logged>, row: &CommentRow, has_repli
     if let Some(logged) = logged {
         state.hub.publish(live_event(&logged, Some(row), has_replies));
     }
+}
+
+/// A row as `vis`'s reader sees it: with its source when they may edit it.
+fn for_viewer(row: &CommentRow, vis: &Visibility) -> Comment {
+    let mut c = to_comment(row);
+    let editable = row.status != CommentStatus::Deleted && (vis.moderator || row.author_id == vis.viewer_id);
+    if editable && vis.viewer_id != 0 {
+        c.source = Some(row.body_source.clone());
+    }
+    c
 }
 
 fn parse_cursor(sort: Sort, cursor: Option<&str>) -> Result<Option<Cursor>, AppError> {
@@ -146,7 +156,7 @@ pub async fn list(
         Some(v) => store::liked_by(&state.db, v.id, &all_ids).await?,
         None => Vec::new(),
     };
-    let mut threads = assemble(&tops, &replies, &liked);
+    let mut threads = assemble(&tops, &replies, &liked, &vis);
     for t in &mut threads {
         t.more_replies = (counts.get(&t.id).copied().unwrap_or(0) - REPLIES_SHOWN).max(0);
     }
@@ -178,7 +188,7 @@ pub async fn more_replies(
     let replies = rows
         .iter()
         .map(|r| {
-            let mut c = to_comment(r);
+            let mut c = for_viewer(r, &vis);
             c.liked = liked.contains(&r.id);
             c
         })
@@ -200,10 +210,10 @@ pub async fn thread_page(
         .await?
         .filter(|t| t.article_id == article_id && t.depth == 1)
         .filter(|t| {
-            t.status == "visible"
+            t.status == CommentStatus::Visible
                 || vis.moderator
-                || (t.status == "held" && t.author_id == vis.viewer_id)
-                || t.status == "deleted"
+                || (t.status == CommentStatus::Held && t.author_id == vis.viewer_id)
+                || t.status == CommentStatus::Deleted
         })
         .ok_or_else(|| AppError::NotFound("That thread is not on this article.".into()))?;
     let more = more_replies(state, slug, thread_id, after, viewer).await?;
@@ -211,7 +221,7 @@ pub async fn thread_page(
         Some(v) => store::liked_by(&state.db, v.id, &[top.id]).await?,
         None => Vec::new(),
     };
-    let mut head = to_comment(&top);
+    let mut head = for_viewer(&top, &vis);
     head.liked = liked.contains(&top.id);
     for reply in more.replies {
         let parent = reply.parent_id.filter(|p| head.find_mut(*p).is_some()).unwrap_or(top.id);
@@ -233,7 +243,7 @@ pub async fn thread_page(
 
 /// Builds the trees: replies (oldest first) under their parents. A reply
 /// whose parent is not in this page hangs under its thread's top comment.
-fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64]) -> Vec<Comment> {
+fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64], vis: &Visibility) -> Vec<Comment> {
     let present: std::collections::HashSet<i64> =
         tops.iter().map(|t| t.id).chain(replies.iter().map(|r| r.id)).collect();
     let mut children: HashMap<i64, Vec<&CommentRow>> = HashMap::new();
@@ -241,17 +251,22 @@ fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64]) -> Vec<C
         let parent = r.parent_id.filter(|p| present.contains(p)).unwrap_or(r.thread_id);
         children.entry(parent).or_default().push(r);
     }
-    fn build(row: &CommentRow, children: &HashMap<i64, Vec<&CommentRow>>, liked: &[i64]) -> Option<Comment> {
-        let mut c = to_comment(row);
+    fn build(
+        row: &CommentRow,
+        children: &HashMap<i64, Vec<&CommentRow>>,
+        liked: &[i64],
+        vis: &Visibility,
+    ) -> Option<Comment> {
+        let mut c = for_viewer(row, vis);
         c.liked = liked.contains(&row.id);
         c.replies = children
             .get(&row.id)
-            .map(|rs| rs.iter().filter_map(|r| build(r, children, liked)).collect())
+            .map(|rs| rs.iter().filter_map(|r| build(r, children, liked, vis)).collect())
             .unwrap_or_default();
         // A deleted comment is kept only as the holder of replies.
-        (c.status != "deleted" || !c.replies.is_empty()).then_some(c)
+        (c.status != CommentStatus::Deleted || !c.replies.is_empty()).then_some(c)
     }
-    tops.iter().filter_map(|t| build(t, &children, liked)).collect()
+    tops.iter().filter_map(|t| build(t, &children, liked, vis)).collect()
 }
 
 /// The rules every new text meets, when posted and when edited: banned
@@ -310,7 +325,7 @@ async fn insert(
             // Only a visible comment takes replies: not a held, hidden or deleted one.
             let parent = store::get(&state.db, pid)
                 .await?
-                .filter(|p| p.article_id == article_id && p.status == "visible")
+                .filter(|p| p.article_id == article_id && p.status == CommentStatus::Visible)
                 .ok_or_else(|| AppError::NotFound("The comment you are replying to is no longer there.".into()))?;
             if parent.depth >= MAX_DEPTH {
                 // Too deep to indent further: attach beside it and name whom it answers.
@@ -332,7 +347,7 @@ async fn insert(
         source: &body.source,
         html: &body.html,
         hash: &hash,
-        status: if held { "held" } else { "visible" },
+        status: if held { CommentStatus::Held } else { CommentStatus::Visible },
         now: now(),
     };
     let order = state.hub.order().await;
@@ -345,7 +360,7 @@ async fn insert(
 async fn load(state: &AppState, id: i64) -> Result<CommentRow, AppError> {
     store::get(&state.db, id)
         .await?
-        .filter(|c| c.status != "deleted")
+        .filter(|c| c.status != CommentStatus::Deleted)
         .ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
 }
 
@@ -391,7 +406,7 @@ pub async fn delete(state: &AppState, id: i64, user: &CurrentUser) -> Result<Str
         return Err(AppError::Forbidden("You can only delete your own comments.".into()));
     }
     let order = state.hub.order().await;
-    let change = store::set_status(&state.db, id, "deleted", Some("comment.deleted")).await?;
+    let change = store::set_status(&state.db, id, CommentStatus::Deleted, Some("comment.deleted")).await?;
     publish(state, change.event, &change.row, change.has_replies);
     drop(order);
     Ok(store::article_slug(&state.db, row.article_id).await?)
@@ -412,7 +427,7 @@ pub async fn set_like(
     want: bool,
 ) -> Result<(String, i64, bool), AppError> {
     let row = load(state, id).await?;
-    if row.status != "visible" {
+    if row.status != CommentStatus::Visible {
         return Err(AppError::NotFound("That comment is no longer there.".into()));
     }
     let order = state.hub.order().await;
@@ -439,7 +454,7 @@ pub async fn report(state: &AppState, id: i64, user: &CurrentUser, reason: &str)
     let limit = state.limits.reports_per_user;
     let ticket = throttle::acquire(&state.db, limit, &user.id.to_string(), "You have sent many reports.").await?;
     let row = match load(state, id).await.and_then(|r| {
-        (r.status == "visible")
+        (r.status == CommentStatus::Visible)
             .then_some(r)
             .ok_or_else(|| AppError::NotFound("That comment is no longer there.".into()))
     }) {
@@ -492,9 +507,13 @@ pub async fn moderate(state: &AppState, user: &CurrentUser, id: i64, action: Act
         store::get(&state.db, id).await?.ok_or_else(|| AppError::NotFound("That comment does not exist.".into()))?;
     let order = state.hub.order().await;
     let change = match action {
-        Action::Hide => Some(store::set_status(&state.db, id, "hidden", Some("comment.deleted")).await?),
-        Action::Delete => Some(store::set_status(&state.db, id, "deleted", Some("comment.deleted")).await?),
-        Action::Restore => Some(store::set_status(&state.db, id, "visible", Some("comment.created")).await?),
+        Action::Hide => Some(store::set_status(&state.db, id, CommentStatus::Hidden, Some("comment.deleted")).await?),
+        Action::Delete => {
+            Some(store::set_status(&state.db, id, CommentStatus::Deleted, Some("comment.deleted")).await?)
+        }
+        Action::Restore => {
+            Some(store::set_status(&state.db, id, CommentStatus::Visible, Some("comment.created")).await?)
+        }
         Action::Dismiss => None,
     };
     if let Some(change) = change {
@@ -502,7 +521,7 @@ pub async fn moderate(state: &AppState, user: &CurrentUser, id: i64, action: Act
     }
     drop(order);
     store::resolve_reports(&state.db, id, now()).await?;
-    tracing::info!(moderator = user.id, comment_id = id, ?action, was = %row.status, "comment moderated");
+    tracing::info!(moderator = user.id, comment_id = id, ?action, was = row.status.as_str(), "comment moderated");
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Comment SQL (SQLite dialect).
 
-use super::Sort;
+use super::{CommentStatus, Sort};
 use crate::{
     db::Db,
     live::{self, Logged},
@@ -18,14 +18,15 @@ pub struct CommentRow {
     pub depth: i64,
     pub reply_to_user: Option<String>,
     pub body_html: String,
-    pub status: String,
+    pub body_source: String,
+    pub status: CommentStatus,
     pub like_count: i64,
     pub created_at: i64,
     pub edited_at: Option<i64>,
 }
 
 const COLUMNS: &str = "c.id, c.article_id, c.author_id, u.username AS author, c.parent_id, c.thread_id, c.depth, \
-    c.reply_to_user, c.body_html, c.status, c.like_count, c.created_at, c.edited_at";
+    c.reply_to_user, c.body_html, c.body_source, c.status, c.like_count, c.created_at, c.edited_at";
 
 /// Who may see what: everyone sees visible comments and deleted ones that keep
 /// live replies; authors see their own held ones; moderators see everything.
@@ -192,7 +193,7 @@ pub struct NewComment<'a> {
     pub source: &'a str,
     pub html: &'a str,
     pub hash: &'a str,
-    pub status: &'a str,
+    pub status: CommentStatus,
     pub now: i64,
 }
 
@@ -221,7 +222,7 @@ pub async fn insert(db: &Db, new: NewComment<'_>) -> Result<(CommentRow, Option<
         sqlx::query("UPDATE comments SET thread_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
     }
     let row = get_in(&mut tx, id).await?;
-    let event = if new.status == "visible" {
+    let event = if new.status == CommentStatus::Visible {
         sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
             .bind(new.article_id)
             .execute(&mut *tx)
@@ -247,7 +248,7 @@ pub async fn update_body(
     hold: bool,
 ) -> Result<(CommentRow, Option<Logged>), sqlx::Error> {
     let mut tx = db.begin().await?;
-    let before: String = sqlx::query_scalar(
+    let before: CommentStatus = sqlx::query_scalar(
         "UPDATE comments SET body_source = ?, body_html = ?, body_hash = ?, edited_at = ? WHERE id = ? \
          RETURNING status",
     )
@@ -258,7 +259,7 @@ pub async fn update_body(
     .bind(id)
     .fetch_one(&mut *tx)
     .await?;
-    if hold && before == "visible" {
+    if hold && before == CommentStatus::Visible {
         sqlx::query("UPDATE comments SET status = 'held' WHERE id = ?").bind(id).execute(&mut *tx).await?;
         sqlx::query(
             "UPDATE articles SET comment_count = comment_count - 1 WHERE id = (SELECT article_id FROM comments WHERE id = ?)",
@@ -268,7 +269,7 @@ pub async fn update_body(
         .await?;
     }
     let row = get_in(&mut tx, id).await?;
-    let event = if before == "visible" {
+    let event = if before == CommentStatus::Visible {
         Some(live::store::append(&mut tx, row.article_id, "comment.updated", Some(id), String::new()).await?)
     } else {
         None
@@ -287,15 +288,20 @@ pub struct StatusChange {
 
 /// Moves a comment to `status`, keeping the article's count right, and logs
 /// `kind` (None: no event).
-pub async fn set_status(db: &Db, id: i64, status: &str, kind: Option<&str>) -> Result<StatusChange, sqlx::Error> {
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: CommentStatus,
+    kind: Option<&str>,
+) -> Result<StatusChange, sqlx::Error> {
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock before it reads.
     sqlx::query("UPDATE comments SET status = status WHERE id = ?").bind(id).execute(&mut *tx).await?;
-    let before: String =
+    let before: CommentStatus =
         sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
     sqlx::query("UPDATE comments SET status = ? WHERE id = ?").bind(status).bind(id).execute(&mut *tx).await?;
     let row = get_in(&mut tx, id).await?;
-    let delta = i64::from(status == "visible") - i64::from(before == "visible");
+    let delta = i64::from(status == CommentStatus::Visible) - i64::from(before == CommentStatus::Visible);
     if delta != 0 {
         sqlx::query("UPDATE articles SET comment_count = comment_count + ? WHERE id = ?")
             .bind(delta)

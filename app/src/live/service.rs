@@ -1,7 +1,7 @@
 //! What an article's live stream sends: events from the log, rendered from
 //! the state of things when they are sent, so nothing removed is replayed.
 
-use super::{store, LiveEvent, Logged};
+use super::{store, LiveEvent, LiveMessage, Logged};
 use crate::{errors::AppError, state::AppState};
 
 /// How long the log keeps events. A reader away for longer gets `reset`.
@@ -18,7 +18,7 @@ pub struct Replay {
 
 /// The event that tells a client its copy is older than the log: reload.
 fn reset(article_id: i64, id: i64) -> LiveEvent {
-    LiveEvent { id, article_id, kind: "reset".into(), data: "{}".into() }
+    LiveEvent::new(id, article_id, &LiveMessage::Reset)
 }
 
 /// Events of an article after `after`, at most `limit` from the log; a

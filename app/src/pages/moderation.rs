@@ -61,7 +61,7 @@ fn Item(item: QueueItem) -> impl IntoView {
                 <strong>{item.author.clone()}</strong>
                 " on "
                 <a href=format!("/articles/{}#comment-{id}", item.article_slug)>{item.article_headline}</a>
-                " · " {item.comment.status.clone()}
+                " · " {item.comment.status.as_str()}
                 {(item.reports > 0).then(|| format!(" · {} report(s)", item.reports))}
             </p>
             <div class="comment__body" inner_html=item.comment.body_html></div>

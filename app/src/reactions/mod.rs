@@ -40,6 +40,45 @@ impl Kind {
     }
 }
 
+/// Stored as its name; a name outside `KINDS` read back from the database is an error.
+#[cfg(feature = "ssr")]
+mod sql {
+    use super::Kind;
+    use sqlx::{encode::IsNull, error::BoxDynError, Database, Decode, Encode, Type};
+
+    impl<DB: Database> Type<DB> for Kind
+    where
+        str: Type<DB>,
+    {
+        fn type_info() -> DB::TypeInfo {
+            <str as Type<DB>>::type_info()
+        }
+
+        fn compatible(ty: &DB::TypeInfo) -> bool {
+            <str as Type<DB>>::compatible(ty)
+        }
+    }
+
+    impl<'q, DB: Database> Encode<'q, DB> for Kind
+    where
+        &'q str: Encode<'q, DB>,
+    {
+        fn encode_by_ref(&self, buf: &mut <DB as Database>::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
+            <&'q str as Encode<'q, DB>>::encode_by_ref(&self.0, buf)
+        }
+    }
+
+    impl<'r, DB: Database> Decode<'r, DB> for Kind
+    where
+        &'r str: Decode<'r, DB>,
+    {
+        fn decode(value: <DB as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+            let name = <&'r str as Decode<'r, DB>>::decode(value)?;
+            Kind::parse(name).map_err(|_| format!("{name:?} is not a reaction kind").into())
+        }
+    }
+}
+
 /// The counts of one article and the asking reader's own pick.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Reactions {

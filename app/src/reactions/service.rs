@@ -5,9 +5,8 @@ use crate::{articles, db::now, errors::AppError, live, state::AppState, throttle
 
 fn payload(counts: &[(String, i64)]) -> String {
     let r = Reactions::from_counts(counts, None);
-    let counts: serde_json::Map<String, serde_json::Value> =
-        r.counts.iter().map(|(k, c)| (k.clone(), (*c).into())).collect();
-    serde_json::json!({ "counts": counts, "total": r.total }).to_string()
+    let counts = r.counts.into_iter().collect();
+    live::LiveMessage::ReactionsUpdated(live::ReactionCounts { counts, total: r.total }).data()
 }
 
 /// Reaction counts are no one's words: they are sent as logged.
@@ -22,7 +21,7 @@ pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Resul
         Some(r) => store::mine(&state.db, article_id, &r.key()).await?,
         None => None,
     };
-    Ok(Reactions::from_counts(&counts, mine))
+    Ok(Reactions::from_counts(&counts, mine.map(|k| k.as_str().to_owned())))
 }
 
 async fn change(
@@ -35,12 +34,12 @@ async fn change(
     let limit = state.limits.reactions_per_ip;
     let _counted = throttle::acquire(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
     let order = state.hub.order().await;
-    let applied = store::apply(&state.db, article_id, &reader.key(), pick.map(|k| k.as_str()), now(), payload).await?;
+    let applied = store::apply(&state.db, article_id, &reader.key(), pick, now(), payload).await?;
     if let Some(event) = applied.event {
         state.hub.publish(live_event(event));
     }
     drop(order);
-    Ok(Reactions::from_counts(&applied.counts, applied.mine))
+    Ok(Reactions::from_counts(&applied.counts, applied.mine.map(|k| k.as_str().to_owned())))
 }
 
 /// Pick (or switch to) `kind`.
@@ -67,7 +66,7 @@ pub async fn toggle(
     let kind = Kind::parse(kind)?;
     let article_id = articles::service::id_of(state, slug).await?;
     let mine = store::mine(&state.db, article_id, &reader.key()).await?;
-    let pick = if mine.as_deref() == Some(kind.as_str()) { None } else { Some(kind) };
+    let pick = if mine == Some(kind) { None } else { Some(kind) };
     change(state, article_id, reader, pick, ip).await
 }
 

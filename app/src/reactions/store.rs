@@ -1,5 +1,6 @@
 //! Reaction SQL. A pick and the counts change in one transaction.
 
+use super::Kind;
 use crate::{
     db::Db,
     live::{self, Logged},
@@ -9,7 +10,7 @@ pub async fn counts(db: &Db, article_id: i64) -> Result<Vec<(String, i64)>, sqlx
     sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?").bind(article_id).fetch_all(db).await
 }
 
-pub async fn mine(db: &Db, article_id: i64, reader: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn mine(db: &Db, article_id: i64, reader: &str) -> Result<Option<Kind>, sqlx::Error> {
     sqlx::query_scalar("SELECT kind FROM reactions WHERE article_id = ? AND reader = ?")
         .bind(article_id)
         .bind(reader)
@@ -19,7 +20,7 @@ pub async fn mine(db: &Db, article_id: i64, reader: &str) -> Result<Option<Strin
 
 pub struct Applied {
     pub counts: Vec<(String, i64)>,
-    pub mine: Option<String>,
+    pub mine: Option<Kind>,
     /// The live event, when the counts changed.
     pub event: Option<Logged>,
 }
@@ -30,13 +31,13 @@ pub async fn apply(
     db: &Db,
     article_id: i64,
     reader: &str,
-    pick: Option<&str>,
+    pick: Option<Kind>,
     now: i64,
     payload: impl Fn(&[(String, i64)]) -> String,
 ) -> Result<Applied, sqlx::Error> {
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock from its first statement.
-    let old: Option<String> =
+    let old: Option<Kind> =
         sqlx::query_scalar("DELETE FROM reactions WHERE article_id = ? AND reader = ? RETURNING kind")
             .bind(article_id)
             .bind(reader)
@@ -70,13 +71,13 @@ pub async fn apply(
         .bind(article_id)
         .fetch_all(&mut *tx)
         .await?;
-    let event = if old.as_deref() != pick {
+    let event = if old != pick {
         Some(live::store::append(&mut tx, article_id, "reactions.updated", None, payload(&counts)).await?)
     } else {
         None
     };
     tx.commit().await?;
-    Ok(Applied { counts, mine: pick.map(str::to_owned), event })
+    Ok(Applied { counts, mine: pick, event })
 }
 
 /// Moves a guest's picks to an account. Where the account already picked on
@@ -84,7 +85,7 @@ pub async fn apply(
 /// Returns the articles whose counts changed.
 pub async fn merge(db: &Db, guest: &str, user: &str) -> Result<Vec<i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let dropped: Vec<(i64, String)> = sqlx::query_as(
+    let dropped: Vec<(i64, Kind)> = sqlx::query_as(
         "DELETE FROM reactions WHERE reader = ?1 AND article_id IN \
          (SELECT article_id FROM reactions WHERE reader = ?2) RETURNING article_id, kind",
     )

@@ -353,7 +353,7 @@ async fn moderators_hide_and_ban_readers_do_not() {
             app::auth::CurrentUser {
                 id: row.id,
                 username: row.username,
-                role: app::auth::Role::parse(&row.role).unwrap(),
+                role: row.role,
                 banned: false,
                 joined: app::articles::service::stamp(row.created_at),
                 joined_unix: row.created_at,

@@ -308,7 +308,10 @@ async fn the_moderation_queue_is_paged_with_held_comments_first() {
     let first = app::comments::service::queue(&app.state, &moderator, 1).await.unwrap();
     assert_eq!(first.items.len(), 50);
     assert!(first.has_more);
-    assert!(first.items.iter().all(|i| i.comment.status == "held"), "held comments come first");
+    assert!(
+        first.items.iter().all(|i| i.comment.status == app::comments::CommentStatus::Held),
+        "held comments come first"
+    );
     let second = app::comments::service::queue(&app.state, &moderator, 2).await.unwrap();
     assert_eq!(second.items.len(), 11);
     assert!(!second.has_more);

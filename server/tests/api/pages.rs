@@ -149,3 +149,27 @@ fn without_nonces(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// leptos-rs/leptos#4773: a page render that met another server's start (route
+/// generation switches resource loading off process-wide) used to hang forever.
+#[tokio::test]
+async fn pages_render_while_other_servers_start_in_the_same_process() {
+    let app = spawn_app().await;
+    let starting = futures::future::join_all((0..8).map(|_| spawn_app()));
+    let reading = futures::future::join_all((0..200).map(|_| {
+        let client = crate::helpers::plain_client();
+        let url = app.url("/login");
+        async move {
+            let mut statuses = Vec::new();
+            for _ in 0..5 {
+                // Well under the client's 30 s: a render that stalls is a hang, not a slow page.
+                let sent = tokio::time::timeout(std::time::Duration::from_secs(10), client.get(&url).send()).await;
+                statuses.push(sent.map(|r| r.map(|r| r.status().as_u16()).unwrap_or(0)).unwrap_or(0));
+            }
+            statuses
+        }
+    }));
+    let (_others, statuses) = tokio::join!(starting, reading);
+    let statuses: Vec<u16> = statuses.into_iter().flatten().collect();
+    assert!(statuses.iter().all(|s| *s == 200), "some page requests hung (0): {statuses:?}");
+}

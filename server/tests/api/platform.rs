@@ -112,3 +112,36 @@ async fn bundle_files_are_served_precompressed_when_available() {
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
 }
+
+/// The names inside a `CHECK (column IN ('a', 'b'))` of a table's definition.
+async fn allowed_values(app: &crate::helpers::TestApp, table: &str, column: &str) -> Vec<String> {
+    let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .bind(table)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let list = sql.split(&format!("CHECK ({column} IN (")).nth(1).unwrap().split("))").next().unwrap();
+    let mut names: Vec<String> = list.split(',').map(|v| v.trim().trim_matches('\'').to_owned()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn database_constraints_list_exactly_the_kinds_statuses_and_roles_the_code_knows() {
+    let app = crate::helpers::spawn_app().await;
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let kinds = sorted(app::reactions::KINDS.iter().map(|(k, _, _)| (*k).to_owned()).collect());
+    assert_eq!(allowed_values(&app, "reactions", "kind").await, kinds);
+    let statuses = sorted(app::comments::CommentStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect());
+    assert_eq!(allowed_values(&app, "comments", "status").await, statuses);
+    let roles = sorted(
+        ["reader", "moderator", "admin"]
+            .iter()
+            .map(|r| app::auth::Role::parse(r).unwrap().as_str().to_owned())
+            .collect(),
+    );
+    assert_eq!(allowed_values(&app, "users", "role").await, roles);
+}

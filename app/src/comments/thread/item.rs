@@ -1,0 +1,190 @@
+//! One comment with its actions (like, reply, edit, delete, report) and its replies.
+
+use super::{
+    form::CommentForm,
+    more::MoreReplies,
+    tree::{find_mut, last_id, Section},
+};
+use crate::comments::{
+    delete_comment_url, edit_comment_url, toggle_like, Comment, CommentStatus, ReportComment, ToggleLike,
+    EDIT_WINDOW_SECS,
+};
+use leptos::{html, prelude::*, server_fn::ServerFn};
+
+#[component]
+pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
+    let s = expect_context::<Section>();
+    let id = comment.id;
+    let me = s.user.clone();
+    let mine = me.as_ref().is_some_and(|u| comment.author.as_deref() == Some(u.username.as_str()));
+    let moderator = me.as_ref().is_some_and(|u| u.role.moderates());
+    let live = matches!(comment.status, CommentStatus::Visible | CommentStatus::Held);
+    let can_edit = live && (moderator || (mine && s.now - comment.created_unix <= EDIT_WINDOW_SECS));
+    let can_delete = live && (mine || moderator);
+    let can_report = live && me.is_some() && !mine;
+    let can_reply = comment.status == CommentStatus::Visible && me.is_some();
+    let replies = comment.replies.clone();
+    let reply_count = comment.replies.iter().map(Comment::count).sum::<usize>();
+    let last_reply = last_id(&comment.replies).unwrap_or(id);
+    let details = NodeRef::<html::Details>::new();
+    let close = Callback::new(move |_| {
+        if let Some(d) = details.get_untracked() {
+            d.set_open(false);
+        }
+    });
+
+    let liked = comment.liked;
+    let s_like = s.clone();
+    let like = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let s = s_like.clone();
+        leptos::task::spawn_local(async move {
+            match toggle_like(id).await {
+                Ok((likes, liked)) => s.threads.update(|t| {
+                    if let Some(c) = find_mut(t, id) {
+                        c.likes = likes;
+                        c.liked = liked;
+                    }
+                }),
+                Err(err) => s.notice.set(err.to_string()),
+            }
+        });
+    };
+
+    let body = match comment.status.as_str() {
+        "deleted" => view! { <p class="comment__gone">"[deleted]"</p> }.into_any(),
+        status => {
+            let note = match status {
+                "held" => Some("Waiting for a moderator: only you can see this for now."),
+                "hidden" => Some("Hidden by a moderator."),
+                _ => None,
+            };
+            view! {
+                {note.map(|n| view! { <p class="comment__note">{n}</p> })}
+                <div class="comment__body" inner_html=comment.body_html.clone()></div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <article class="comment" id=format!("comment-{id}") data-depth=comment.depth>
+            <header class="comment__meta">
+                {match comment.author.clone() {
+                    Some(a) => view! { <a class="comment__author" href=format!("/u/{a}")>{a.clone()}</a> }.into_any(),
+                    None => view! { <span class="comment__author">"[deleted]"</span> }.into_any(),
+                }}
+                {comment.reply_to.clone().map(|r| view! { <span class="comment__reply-to">" replying to @" {r}</span> })}
+                " · " <time datetime=comment.created.iso.clone()>{comment.created.display.clone()}</time>
+                {comment.edited.then(|| view! { <span class="comment__edited">" · edited"</span> })}
+            </header>
+            {body}
+            <footer class="comment__actions">
+                {(comment.status == CommentStatus::Visible)
+                    .then(|| {
+                        let label = format!("{} · {}", if liked { "Liked" } else { "Like" }, comment.likes);
+                        view! {
+                            <form method="post" action=ToggleLike::PATH class="inline-form">
+                                <input type="hidden" name="id" value=id />
+                                <button
+                                    type="submit"
+                                    class="comment__like ghost"
+                                    aria-pressed=liked.to_string()
+                                    disabled=me.is_none()
+                                    title=if me.is_none() { "Log in to like comments" } else { "Like this comment" }
+                                    on:click=like
+                                >
+                                    <span aria-hidden="true">"♥ "</span>
+                                    {label}
+                                </button>
+                            </form>
+                        }
+                    })}
+                {can_reply
+                    .then(|| {
+                        view! {
+                            <details class="comment__reply" node_ref=details>
+                                <summary>"Reply"</summary>
+                                <CommentForm parent_id=Some(id) on_done=close />
+                            </details>
+                        }
+                    })}
+                {can_edit
+                    .then(|| {
+                        view! {
+                            <details class="comment__edit">
+                                <summary>"Edit"</summary>
+                                <form method="post" action=edit_comment_url() class="comment-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <label for=format!("edit-{id}")>"Edit your comment"</label>
+                                    <textarea id=format!("edit-{id}") name="body" rows=3 maxlength=5000 required=true>
+                                        {comment.source.clone().unwrap_or_else(|| html_to_text(&comment.body_html))}
+                                    </textarea>
+                                    <button type="submit">"Save"</button>
+                                </form>
+                            </details>
+                        }
+                    })}
+                {can_delete
+                    .then(|| {
+                        view! {
+                            <form method="post" action=delete_comment_url() class="inline-form">
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="ghost comment__delete">"Delete"</button>
+                            </form>
+                        }
+                    })}
+                {can_report
+                    .then(|| {
+                        view! {
+                            <details class="comment__report">
+                                <summary>"Report"</summary>
+                                <form method="post" action=ReportComment::PATH class="comment-form">
+                                    <input type="hidden" name="id" value=id />
+                                    <label for=format!("report-{id}")>"What is wrong with this comment?"</label>
+                                    <input id=format!("report-{id}") name="reason" maxlength=500 required=true />
+                                    <button type="submit">"Send report"</button>
+                                </form>
+                            </details>
+                        }
+                    })}
+            </footer>
+            {(!replies.is_empty())
+                .then(|| {
+                    view! {
+                        <details class="comment__replies" open=true>
+                            <summary>{format!("Replies ({reply_count})")}</summary>
+                            <ol>
+                                {replies
+                                    .into_iter()
+                                    .map(|r| view! { <li><CommentItem comment=r /></li> }.into_any())
+                                    .collect_view()}
+                            </ol>
+                        </details>
+                    }
+                })}
+            {(comment.more_replies > 0).then(|| view! { <MoreReplies thread_id=id more=comment.more_replies after=last_reply /> })}
+        </article>
+    }
+    .into_any()
+}
+
+/// The visible text of rendered comment HTML, to prefill the edit box.
+fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.replace("</p>", "\n\n").replace("<br>", "\n").chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
