@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: i64 = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stamp {
     /// RFC 3339, for `<time datetime>` and JSON.
     pub iso: String,
@@ -29,6 +30,7 @@ pub struct Stamp {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Image {
     pub src: String,
     pub alt: String,
@@ -40,6 +42,7 @@ pub struct Image {
 
 /// An article as listed on the home, tag and search pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ArticleCard {
     pub slug: String,
     pub headline: String,
@@ -55,6 +58,7 @@ pub struct ArticleCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Promo {
     pub person: String,
     pub show: String,
@@ -62,6 +66,7 @@ pub struct Promo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Video {
     pub provider: String,
     pub source: String,
@@ -70,6 +75,7 @@ pub struct Video {
 
 /// A whole article, as on its page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Article {
     #[serde(flatten)]
     pub card: ArticleCard,
@@ -85,6 +91,7 @@ pub struct Article {
 
 /// One page of a listing, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CardPage {
     pub items: Vec<ArticleCard>,
     /// Pass back as `cursor` for the next (older) page.

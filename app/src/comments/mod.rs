@@ -26,6 +26,7 @@ pub const MAX_DEPTH: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Sort {
     #[default]
     Newest,
@@ -57,6 +58,7 @@ impl Sort {
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
 #[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CommentStatus {
     /// Shown to everyone.
     #[default]
@@ -85,6 +87,7 @@ impl CommentStatus {
 /// A comment as a reader sees it. For a deleted comment that keeps its
 /// replies, `author` is `None` and `body_html` is empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -101,6 +104,7 @@ pub struct Comment {
     pub status: CommentStatus,
     /// The viewer's own like (false in live events).
     pub liked: bool,
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub replies: Vec<Comment>,
     /// Replies to this thread not shown yet (top-level comments only).
     #[serde(default)]
@@ -140,6 +144,7 @@ impl Comment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommentPage {
     pub threads: Vec<Comment>,
     pub next_cursor: Option<String>,
@@ -166,6 +171,7 @@ pub struct QueueItem {
 
 /// A further page of one thread's replies, oldest first, flat (each names its parent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RepliesPage {
     pub replies: Vec<Comment>,
     /// Replies after these still not shown.

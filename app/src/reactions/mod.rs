@@ -141,6 +141,7 @@ impl Reactions {
 
 /// The leading reaction and the total, for article cards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReactionSummary {
     pub top: Option<String>,
     pub total: i64,

@@ -4,7 +4,7 @@
 //! holds only kinds and ids), so nothing edited away or removed is replayed.
 //! A client resuming from before what the log keeps gets one `reset` first.
 
-use super::ApiError;
+use super::{extract::ApiPath, params::SlugParam, ApiError};
 use app::{
     articles,
     client_addr::ClientAddr,
@@ -13,7 +13,7 @@ use app::{
     state::AppState,
 };
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
     Extension,
@@ -140,11 +140,25 @@ impl Cursor {
     }
 }
 
+/// An article's live events as Server-Sent Events (`comment.created`, `comment.updated`,
+/// `comment.deleted`, `comment.liked`, `reactions.updated`, `reset`), each with an id;
+/// resumes after `Last-Event-ID` (or `last_event_id`). Never ends by itself.
+#[utoipa::path(get, path = "/articles/{slug}/live", tag = "live",
+    params(
+        super::params::SlugParam,
+        ("last_event_id" = Option<i64>, Query, description = "Resume after this event", minimum = 0),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event (what EventSource sends)"),
+    ),
+    responses(
+        (status = 200, description = "The stream", content_type = "text/event-stream", body = String),
+        (status = 404, description = "No such article", body = super::ErrorBody),
+        (status = 429, description = "Too many open streams from this address", body = super::ErrorBody),
+    ))]
 pub async fn stream(
     State(state): State<AppState>,
     Extension(slots): Extension<Arc<StreamSlots>>,
     Extension(ClientAddr(addr)): Extension<ClientAddr>,
-    Path(slug): Path<String>,
+    ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     Query(query): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {

@@ -1,24 +1,65 @@
 //! The JSON API under `/api/v1`. Handlers parse input, call the same service
 //! functions the pages use, and map `AppError` to a status and a JSON body.
+//! The OpenAPI document is derived from these handlers and their types
+//! (utoipa): what is served at `/api/v1/openapi.json` is what the code does.
 
 mod articles;
 pub mod auth;
 mod comments;
 mod error;
-mod json;
+mod extract;
 pub mod live;
+mod params;
 mod reactions;
 
-pub use error::ApiError;
-pub use json::ApiJson;
+pub use error::{ApiError, ErrorBody};
+pub use extract::ApiJson;
 
-use app::state::AppState;
+use app::{errors::AppError, state::AppState};
 use axum::{
-    http::header,
-    response::IntoResponse,
-    routing::{get, post},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
     Router,
 };
+use std::sync::OnceLock;
+use utoipa::{
+    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    Modify, OpenApi,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Spotlight API",
+        version = "1",
+        description = "Articles, reactions and live comment threads. Errors are \
+            `{\"error\":{\"code\",\"message\"}}` with the matching status. A state-changing request \
+            whose Origin is not the site's own is refused with 403."
+    ),
+    servers((url = "/api/v1")),
+    paths(live::stream),
+    components(schemas(ErrorBody)),
+    modifiers(&SessionCookie),
+    tags(
+        (name = "articles"), (name = "accounts"), (name = "reactions"), (name = "comments"), (name = "live"),
+    )
+)]
+struct ApiDoc;
+
+/// The session cookie, for the operations that need a signed-in reader.
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(app::auth::session::COOKIE))),
+        );
+    }
+}
 
 /// The live streams, `/api/v1/articles/{slug}/live`: routed apart from the rest of the
 /// API because they take a lighter stack of layers (see `middleware::apply_to_streams`).
@@ -26,27 +67,54 @@ pub fn live_router() -> Router<AppState> {
     Router::new().route("/api/v1/articles/{slug}/live", get(live::stream))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/articles", get(articles::list))
-        .route("/articles/{slug}", get(articles::show))
-        .route("/auth/signup", post(auth::signup))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/articles/{slug}/reactions", get(reactions::get).put(reactions::put).delete(reactions::delete))
-        .route("/articles/{slug}/comments", get(comments::list).post(comments::create))
-        .route("/articles/{slug}/comments/{id}/replies", get(comments::replies))
-        .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
-        .route("/comments/{id}/like", post(comments::like).delete(comments::unlike))
-        .route("/comments/{id}/report", post(comments::report))
-        .fallback(|| async { ApiError(app::errors::AppError::NotFound("There is no such API route.".into())) })
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(articles::list))
+        .routes(routes!(articles::show))
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(reactions::get, reactions::put, reactions::delete))
+        .routes(routes!(comments::list, comments::create))
+        .routes(routes!(comments::replies))
+        .routes(routes!(comments::edit, comments::delete))
+        .routes(routes!(comments::like, comments::unlike))
+        .routes(routes!(comments::report))
 }
 
-/// The OpenAPI 3.1 description of this API.
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// The OpenAPI document, as JSON (built once).
+pub fn openapi_json() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let (_, doc) = documented().split_for_parts();
+        doc.to_pretty_json().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the OpenAPI document could not be written");
+            "{}".to_owned()
+        })
+    })
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, _) = documented().split_for_parts();
+    router
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError(AppError::NotFound("There is no such API route.".into())) })
+        .method_not_allowed_fallback(method_not_allowed)
+}
 
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json())
+}
+
+/// 405 in the API's error shape; axum adds the `Allow` header.
+async fn method_not_allowed() -> Response {
+    let mut res = ApiError(AppError::BadRequest("This route does not take that method.".into())).into_response();
+    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    if let Ok(body) = serde_json::to_vec(&serde_json::json!({
+        "error": { "code": "method_not_allowed", "message": "This route does not take that method." }
+    })) {
+        *res.body_mut() = axum::body::Body::from(body);
+    }
+    res
 }

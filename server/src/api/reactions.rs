@@ -1,48 +1,80 @@
-use super::{auth::ClientIp, ApiError, ApiJson};
+//! `GET | PUT | DELETE /articles/{slug}/reactions`.
+
+use super::{auth::ClientIp, extract::ApiPath, params::SlugParam, ApiError, ApiJson, ErrorBody};
 use app::{
     reactions::{guest, service, Reactions},
     state::AppState,
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, HeaderMap},
     response::{IntoResponse, Response},
     Json,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-/// `{"counts":{"love":3,…},"total":N,"mine":"love"|null}`
-fn body(r: &Reactions) -> Value {
-    let counts: serde_json::Map<String, Value> = r.counts.iter().map(|(k, c)| (k.clone(), json!(c))).collect();
-    json!({ "counts": counts, "total": r.total, "mine": r.mine })
+/// An article's reactions: every kind with its count, and the asker's own pick.
+#[derive(Serialize, ToSchema)]
+pub struct ReactionsBody {
+    #[schema(example = json!({"love": 3, "haha": 0, "wow": 1, "sad": 0, "angry": 0, "excited": 2}))]
+    counts: BTreeMap<String, i64>,
+    total: i64,
+    /// The asking reader's pick (`null` when none).
+    mine: Option<String>,
+}
+
+impl From<Reactions> for ReactionsBody {
+    fn from(r: Reactions) -> Self {
+        Self { counts: r.counts.into_iter().collect(), total: r.total, mine: r.mine }
+    }
 }
 
 fn respond(r: Reactions, cookie: Option<String>) -> Response {
-    let mut res = Json(body(&r)).into_response();
+    let mut res = Json(ReactionsBody::from(r)).into_response();
     if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
         res.headers_mut().insert(header::SET_COOKIE, value);
     }
     res
 }
 
+/// The counts, and the asker's pick (by account or guest cookie).
+#[utoipa::path(get, path = "/articles/{slug}/reactions", tag = "reactions",
+    params(SlugParam),
+    responses(
+        (status = 200, description = "The reactions", body = ReactionsBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+    ))]
 pub async fn get(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ReactionsBody>, ApiError> {
     let reader = guest::resolve(&state, &headers).await?;
-    Ok(Json(body(&service::get(&state, &slug, reader.as_ref()).await?)))
+    Ok(Json(service::get(&state, &slug, reader.as_ref()).await?.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Pick {
+    #[schema(pattern = "^(love|haha|wow|sad|angry|excited)$", example = "love")]
     reaction: String,
 }
 
+/// Picks a reaction, or switches to it. Guests get a signed cookie.
+#[utoipa::path(put, path = "/articles/{slug}/reactions", tag = "reactions", request_body = Pick,
+    params(SlugParam),
+    responses(
+        (status = 200, description = "The reactions after the pick", body = ReactionsBody),
+        (status = 400, description = "Not JSON", body = ErrorBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Not one of the kinds", body = ErrorBody),
+        (status = 429, description = "Too many changes from this address", body = ErrorBody),
+    ))]
 pub async fn put(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(pick): ApiJson<Pick>,
@@ -52,9 +84,17 @@ pub async fn put(
     Ok(respond(r, cookie))
 }
 
+/// Takes the asker's pick back.
+#[utoipa::path(delete, path = "/articles/{slug}/reactions", tag = "reactions",
+    params(SlugParam),
+    responses(
+        (status = 200, description = "The reactions without the pick", body = ReactionsBody),
+        (status = 404, description = "No such article", body = ErrorBody),
+        (status = 429, description = "Too many changes from this address", body = ErrorBody),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The API contract: schemathesis (tools/venv, pinned) against the built release
+# server with a fresh database, every check, all phases, once as a guest and once
+# signed in. The live stream never ends by design and is left out. Any failure
+# fails the run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PORT="${CONTRACT_PORT:-3200}"
+BASE="http://127.0.0.1:$PORT"
+EXAMPLES="${CONTRACT_EXAMPLES:-40}"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+SERVER="${SERVER_BIN:-target/release/server}"
+[ -x "$SERVER" ] || { echo "$SERVER is missing: run make build first" >&2; exit 1; }
+./scripts/python-tools.sh
+
+LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site DATABASE_URL="sqlite://$WORK/contract.db" \
+  CONTENT_DIR=content PUBLIC_DIR=public SITE_URL="$BASE" RUST_LOG=warn \
+  LIMIT_SIGNUPS_PER_HOUR=100000 LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 \
+  "$SERVER" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+run() {
+  local who="$1"; shift
+  echo "==> contract as $who"
+  tools/venv/bin/schemathesis run "$BASE/api/v1/openapi.json" \
+    --checks all --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$EXAMPLES" --seed 20261125 --generation-deterministic \
+    --exclude-path-regex '/live$' --request-timeout 10 --workers 2 \
+    --no-color --report junit --report-dir "$WORK/report-$who" "$@"
+}
+
+run guest
+# A reader of our own: the session cookie the sign-up sets.
+cookie="$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"username":"contract_reader","email":"contract@example.com","password":"harbour-lantern-92"}' \
+  "$BASE/api/v1/auth/signup" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n1)"
+[ -n "$cookie" ] || { echo "sign-up for the contract run failed" >&2; exit 1; }
+run reader -H "Cookie: $cookie"
