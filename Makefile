@@ -12,7 +12,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: run dev build setup test test-rust test-e2e e2e-setup lint fmt bench clean
+.PHONY: run dev build setup test test-rust test-e2e test-contract e2e-setup lint fmt bench clean
 
 ## setup: install the toolchain pieces (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
 setup:
@@ -30,8 +30,8 @@ dev: setup
 build: setup
 	cargo leptos build --release --precompress
 
-## test: every test — formatting and lints, unit, integration, browser (Chromium)
-test: lint test-rust test-e2e
+## test: every test — formatting and lints, unit, integration, the API contract, browser (Chromium)
+test: lint test-rust test-contract test-e2e
 
 test-rust: setup
 	cargo test -p app --features ssr
@@ -40,6 +40,10 @@ test-rust: setup
 e2e-setup:
 	@./scripts/apt-packages.sh chromium
 	@cd end2end && { [ -d node_modules/@playwright/test ] || npm ci --no-audit --no-fund; }
+
+## test-contract: schemathesis against the built server, as a guest and signed in
+test-contract: build
+	./scripts/contract-test.sh
 
 test-e2e: build e2e-setup
 	cd end2end && npx playwright test

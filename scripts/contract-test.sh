@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 PORT="${CONTRACT_PORT:-3200}"
 BASE="http://127.0.0.1:$PORT"
-EXAMPLES="${CONTRACT_EXAMPLES:-40}"
+EXAMPLES="${CONTRACT_EXAMPLES:-30}"
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
@@ -35,7 +35,7 @@ curl -fsS "$BASE/healthz" >/dev/null || { echo "the server did not start:" >&2; 
 run() {
   local who="$1"; shift
   echo "==> contract as $who"
-  tools/venv/bin/schemathesis run "$BASE/api/v1/openapi.json" \
+  tools/venv/bin/schemathesis --config-file tools/schemathesis.toml run "$BASE/api/v1/openapi.json" \
     --checks all --phases examples,coverage,fuzzing,stateful \
     --max-examples "$EXAMPLES" --seed 20261125 --generation-deterministic \
     --exclude-path-regex '/live$' --request-timeout 10 --workers 2 \

@@ -117,10 +117,15 @@ fn parse_cursor(sort: Sort, cursor: Option<&str>) -> Result<Option<Cursor>, AppE
     let cursor = match sort {
         Sort::Top => {
             let likes = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-            let id = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+            // A bare number (an id cursor from another sort) reads as "at most that many likes".
+            let id = match parts.next() {
+                Some(p) => p.parse().map_err(|_| bad())?,
+                None => i64::MAX,
+            };
             Cursor::Top { likes, id }
         }
-        _ => Cursor::Id(raw.parse().map_err(|_| bad())?),
+        // A top cursor (`likes_id`) under another sort still names the last comment seen.
+        _ => Cursor::Id(raw.rsplit('_').next().and_then(|p| p.parse().ok()).ok_or_else(bad)?),
     };
     Ok(Some(cursor))
 }
@@ -162,6 +167,22 @@ pub async fn list(
     }
     let total = store::visible_count(&state.db, article_id).await?;
     Ok(CommentPage { threads, next_cursor, sort, total, now: now(), thread: None })
+}
+
+/// One comment, if `viewer` may see it (the same rule as the threads).
+pub async fn one(state: &AppState, id: i64, viewer: Option<&CurrentUser>) -> Result<Comment, AppError> {
+    let vis = visibility(viewer);
+    let row = store::get(&state.db, id).await?.filter(|c| match c.status {
+        CommentStatus::Visible => true,
+        CommentStatus::Held => vis.moderator || c.author_id == vis.viewer_id,
+        CommentStatus::Hidden | CommentStatus::Deleted => vis.moderator,
+    });
+    let row = row.ok_or_else(|| AppError::NotFound("That comment is not there.".into()))?;
+    let mut comment = for_viewer(&row, &vis);
+    if let Some(v) = viewer {
+        comment.liked = store::liked_by(&state.db, v.id, &[id]).await?.contains(&id);
+    }
+    Ok(comment)
 }
 
 /// A further page of one thread's replies, after reply `after`.

@@ -17,24 +17,25 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only articles with this tag.
-    #[param(max_length = 40, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[param(max_length = 40, pattern = r"^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     tag: Option<String>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^[0-9]+_[0-9]+$")]
+    #[param(pattern = r"^([0-9]+_[0-9]+)?$")]
     cursor: Option<String>,
 }
 
 /// Articles, newest first, 12 a page.
-#[utoipa::path(get, path = "/articles", tag = "articles", params(ListQuery), responses(
+#[utoipa::path(get, path = "/articles", operation_id = "list_articles", tag = "articles", params(ListQuery), responses(
     (status = 200, description = "A page of articles", body = CardPage),
     (status = 400, description = "A cursor that is not one of ours", body = ErrorBody),
+    (status = 404, description = "No such tag", body = ErrorBody),
 ))]
 pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<CardPage>, ApiError> {
     Ok(Json(service::list(&state.db, &state.site, q.tag.as_deref(), q.cursor.as_deref(), PAGE_SIZE).await?))
 }
 
 /// One article, with its live cursor.
-#[utoipa::path(get, path = "/articles/{slug}", tag = "articles",
+#[utoipa::path(get, path = "/articles/{slug}", operation_id = "show_article", tag = "articles",
     params(SlugParam),
     responses(
         (status = 200, description = "The article", body = Article),

@@ -82,7 +82,7 @@ pub struct SignupBody {
 }
 
 /// Creates an account and signs it in.
-#[utoipa::path(post, path = "/auth/signup", tag = "accounts", request_body = SignupBody, responses(
+#[utoipa::path(post, path = "/auth/signup", operation_id = "signup", tag = "accounts", request_body = SignupBody, responses(
     (status = 201, description = "Signed up; the session cookie is set", body = CurrentUser,
         headers(("set-cookie" = String, description = "The session cookie"))),
     (status = 400, description = "Not JSON", body = ErrorBody),
@@ -114,7 +114,7 @@ pub struct LoginBody {
 }
 
 /// Signs in with a username or email and a password.
-#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginBody, responses(
+#[utoipa::path(post, path = "/auth/login", operation_id = "login", tag = "accounts", request_body = LoginBody, responses(
     (status = 200, description = "Signed in; a new session cookie is set", body = CurrentUser,
         headers(("set-cookie" = String, description = "The session cookie"))),
     (status = 400, description = "Not JSON", body = ErrorBody),
@@ -136,7 +136,7 @@ pub async fn login(
 }
 
 /// Ends the session on the server and clears the cookie.
-#[utoipa::path(post, path = "/auth/logout", tag = "accounts", responses(
+#[utoipa::path(post, path = "/auth/logout", operation_id = "logout", tag = "accounts", responses(
     (status = 204, description = "Signed out (also when there was no session)"),
 ))]
 pub async fn logout(State(state): State<AppState>, SessionToken(token): SessionToken) -> Result<Response, ApiError> {
@@ -145,7 +145,7 @@ pub async fn logout(State(state): State<AppState>, SessionToken(token): SessionT
 }
 
 /// The signed-in reader.
-#[utoipa::path(get, path = "/me", tag = "accounts", security(("session" = [])), responses(
+#[utoipa::path(get, path = "/me", operation_id = "me", tag = "accounts", security(("session" = [])), responses(
     (status = 200, description = "The reader", body = CurrentUser),
     (status = 401, description = "Not signed in", body = ErrorBody),
 ))]

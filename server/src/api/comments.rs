@@ -10,7 +10,11 @@ use app::{
     comments::{service, Comment, CommentPage, RepliesPage, Sort},
     state::AppState,
 };
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    Json,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,12 +24,12 @@ pub struct ListQuery {
     #[param(value_type = Option<Sort>)]
     sort: Option<String>,
     /// `next_cursor` of the previous page (`<id>`, or `<likes>_<id>` when sorted by top).
-    #[param(pattern = r"^[0-9]+(_[0-9]+)?$")]
+    #[param(pattern = r"^([0-9]+(_[0-9]+)?)?$")]
     cursor: Option<String>,
 }
 
 /// A page of 20 top-level threads, each with its first 10 replies.
-#[utoipa::path(get, path = "/articles/{slug}/comments", tag = "comments",
+#[utoipa::path(get, path = "/articles/{slug}/comments", operation_id = "list_comments", tag = "comments",
     params(SlugParam, ListQuery),
     responses(
         (status = 200, description = "A page of threads", body = CommentPage),
@@ -53,11 +57,8 @@ pub struct RepliesQuery {
 }
 
 /// The next 50 replies of a thread.
-#[utoipa::path(get, path = "/articles/{slug}/comments/{id}/replies", tag = "comments",
-    params(
-        SlugParam,
-                RepliesQuery,
-    ),
+#[utoipa::path(get, path = "/articles/{slug}/comments/{id}/replies", operation_id = "list_replies", tag = "comments",
+    params(ThreadParam, RepliesQuery),
     responses(
         (status = 200, description = "Replies, oldest first", body = RepliesPage),
         (status = 400, description = "A bad id or query", body = ErrorBody),
@@ -94,11 +95,12 @@ pub struct PostedComment {
 }
 
 /// Posts a comment or a reply.
-#[utoipa::path(post, path = "/articles/{slug}/comments", tag = "comments", request_body = NewComment,
+#[utoipa::path(post, path = "/articles/{slug}/comments", operation_id = "post_comment", tag = "comments", request_body = NewComment,
     security(("session" = [])),
     params(SlugParam),
     responses(
-        (status = 201, description = "Posted", body = PostedComment),
+        (status = 201, description = "Posted", body = PostedComment,
+            headers(("location" = String, description = "The comment: /api/v1/comments/{id}"))),
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Banned from commenting", body = ErrorBody),
@@ -113,10 +115,31 @@ pub async fn create(
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     User(user): User,
     ApiJson(new): ApiJson<NewComment>,
-) -> Result<(StatusCode, Json<PostedComment>), ApiError> {
+) -> Result<(StatusCode, [(header::HeaderName, String); 1], Json<PostedComment>), ApiError> {
     let posted = service::post(&state, &slug, &user, &new.body, new.parent_id).await?;
     let message = posted.held.then(|| "Thanks! Your comment will appear once a moderator has looked at it.".to_owned());
-    Ok((StatusCode::CREATED, Json(PostedComment { comment: posted.comment, held: posted.held, message })))
+    let location = format!("/api/v1/comments/{}", posted.comment.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(PostedComment { comment: posted.comment, held: posted.held, message }),
+    ))
+}
+
+/// One comment, as the asker may see it.
+#[utoipa::path(get, path = "/comments/{id}", operation_id = "show_comment", tag = "comments",
+    params(IdParam),
+    responses(
+        (status = 200, description = "The comment", body = Comment),
+        (status = 400, description = "A bad id", body = ErrorBody),
+        (status = 404, description = "No such comment, or not visible to you", body = ErrorBody),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    ApiPath(IdParam { id }): ApiPath<IdParam>,
+    MaybeUser(viewer): MaybeUser,
+) -> Result<Json<Comment>, ApiError> {
+    Ok(Json(service::one(&state, id, viewer.as_ref()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -126,7 +149,7 @@ pub struct Edit {
 }
 
 /// Edits a comment: its author within 15 minutes, or a moderator.
-#[utoipa::path(patch, path = "/comments/{id}", tag = "comments", request_body = Edit,
+#[utoipa::path(patch, path = "/comments/{id}", operation_id = "edit_comment", tag = "comments", request_body = Edit,
     security(("session" = [])),
     params(IdParam),
     responses(
@@ -150,7 +173,7 @@ pub async fn edit(
 }
 
 /// Deletes a comment: its author or a moderator.
-#[utoipa::path(delete, path = "/comments/{id}", tag = "comments",
+#[utoipa::path(delete, path = "/comments/{id}", operation_id = "delete_comment", tag = "comments",
     security(("session" = [])),
     params(IdParam),
     responses(
@@ -178,7 +201,7 @@ pub struct LikeState {
 }
 
 /// Likes a comment (idempotent: one like per reader).
-#[utoipa::path(post, path = "/comments/{id}/like", tag = "comments",
+#[utoipa::path(post, path = "/comments/{id}/like", operation_id = "like_comment", tag = "comments",
     security(("session" = [])),
     params(IdParam),
     responses(
@@ -197,7 +220,7 @@ pub async fn like(
 }
 
 /// Takes a like back (idempotent).
-#[utoipa::path(delete, path = "/comments/{id}/like", tag = "comments",
+#[utoipa::path(delete, path = "/comments/{id}/like", operation_id = "unlike_comment", tag = "comments",
     security(("session" = [])),
     params(IdParam),
     responses(
@@ -229,7 +252,7 @@ pub struct Reported {
 }
 
 /// Reports a comment to the moderators (once per reader per comment).
-#[utoipa::path(post, path = "/comments/{id}/report", tag = "comments", request_body = Report,
+#[utoipa::path(post, path = "/comments/{id}/report", operation_id = "report_comment", tag = "comments", request_body = Report,
     security(("session" = [])),
     params(IdParam),
     responses(

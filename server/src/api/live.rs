@@ -143,7 +143,7 @@ impl Cursor {
 /// An article's live events as Server-Sent Events (`comment.created`, `comment.updated`,
 /// `comment.deleted`, `comment.liked`, `reactions.updated`, `reset`), each with an id;
 /// resumes after `Last-Event-ID` (or `last_event_id`). Never ends by itself.
-#[utoipa::path(get, path = "/articles/{slug}/live", tag = "live",
+#[utoipa::path(get, path = "/articles/{slug}/live", operation_id = "live", tag = "live",
     params(
         super::params::SlugParam,
         ("last_event_id" = Option<i64>, Query, description = "Resume after this event", minimum = 0),

@@ -61,6 +61,24 @@ impl Modify for SessionCookie {
     }
 }
 
+/// A posted comment leads to what can be done with it (OpenAPI links, which
+/// the contract test follows in its stateful phase). Written into the JSON:
+/// utoipa 5's `Link` serialises `operationId` as `operation_id`.
+fn add_comment_links(doc: &mut serde_json::Value) {
+    let Some(created) = doc.pointer_mut("/paths/~1articles~1{slug}~1comments/post/responses/201") else { return };
+    let links: serde_json::Map<String, serde_json::Value> =
+        ["show_comment", "edit_comment", "delete_comment", "like_comment", "unlike_comment", "report_comment"]
+            .iter()
+            .map(|op| {
+                (
+                    (*op).to_owned(),
+                    serde_json::json!({ "operationId": op, "parameters": { "id": "$response.body#/id" } }),
+                )
+            })
+            .collect();
+    created["links"] = serde_json::Value::Object(links);
+}
+
 /// The live streams, `/api/v1/articles/{slug}/live`: routed apart from the rest of the
 /// API because they take a lighter stack of layers (see `middleware::apply_to_streams`).
 pub fn live_router() -> Router<AppState> {
@@ -78,7 +96,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(reactions::get, reactions::put, reactions::delete))
         .routes(routes!(comments::list, comments::create))
         .routes(routes!(comments::replies))
-        .routes(routes!(comments::edit, comments::delete))
+        .routes(routes!(comments::show, comments::edit, comments::delete))
         .routes(routes!(comments::like, comments::unlike))
         .routes(routes!(comments::report))
 }
@@ -88,7 +106,11 @@ pub fn openapi_json() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
         let (_, doc) = documented().split_for_parts();
-        doc.to_pretty_json().unwrap_or_else(|e| {
+        let written = serde_json::to_value(&doc).and_then(|mut doc| {
+            add_comment_links(&mut doc);
+            serde_json::to_string_pretty(&doc)
+        });
+        written.unwrap_or_else(|e| {
             tracing::error!(error = %e, "the OpenAPI document could not be written");
             "{}".to_owned()
         })

@@ -40,7 +40,7 @@ fn respond(r: Reactions, cookie: Option<String>) -> Response {
 }
 
 /// The counts, and the asker's pick (by account or guest cookie).
-#[utoipa::path(get, path = "/articles/{slug}/reactions", tag = "reactions",
+#[utoipa::path(get, path = "/articles/{slug}/reactions", operation_id = "get_reactions", tag = "reactions",
     params(SlugParam),
     responses(
         (status = 200, description = "The reactions", body = ReactionsBody),
@@ -57,12 +57,26 @@ pub async fn get(
 
 #[derive(Deserialize, ToSchema)]
 pub struct Pick {
-    #[schema(pattern = "^(love|haha|wow|sad|angry|excited)$", example = "love")]
+    #[schema(value_type = KindName)]
     reaction: String,
 }
 
+/// The name of a reaction kind, listed from `app::reactions::KINDS` (defined once).
+pub struct KindName;
+
+impl utoipa::PartialSchema for KindName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(app::reactions::KINDS.iter().map(|(name, _, _)| *name)))
+            .into()
+    }
+}
+
+impl ToSchema for KindName {}
+
 /// Picks a reaction, or switches to it. Guests get a signed cookie.
-#[utoipa::path(put, path = "/articles/{slug}/reactions", tag = "reactions", request_body = Pick,
+#[utoipa::path(put, path = "/articles/{slug}/reactions", operation_id = "put_reaction", tag = "reactions", request_body = Pick,
     params(SlugParam),
     responses(
         (status = 200, description = "The reactions after the pick", body = ReactionsBody),
@@ -85,7 +99,7 @@ pub async fn put(
 }
 
 /// Takes the asker's pick back.
-#[utoipa::path(delete, path = "/articles/{slug}/reactions", tag = "reactions",
+#[utoipa::path(delete, path = "/articles/{slug}/reactions", operation_id = "delete_reaction", tag = "reactions",
     params(SlugParam),
     responses(
         (status = 200, description = "The reactions without the pick", body = ReactionsBody),
