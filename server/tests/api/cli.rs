@@ -47,13 +47,12 @@ fn import_reports_malformed_files_and_fails() {
 fn sigterm_stops_the_server_even_with_live_streams_open() {
     use std::io::{BufRead, BufReader, Read};
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("s.db").display()))
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        // Port 0: the server binds a free port and says which; nothing can take it in between.
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "text")
         .env("CONTENT_DIR", root.join("content"))
         .env("PUBLIC_DIR", root.join("public"))
         .env("RUST_LOG", "info")
@@ -61,17 +60,35 @@ fn sigterm_stops_the_server_even_with_live_streams_open() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Never hang the suite: if the server has not stopped within a minute, kill it.
-    let pid = child.id().to_string();
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(60));
-        let _ = Command::new("kill").args(["-KILL", &pid]).status();
-    });
+    // Never leave a server behind: killed when the test ends, whatever happened.
+    struct KillOnDrop(u32);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = Command::new("kill").args(["-KILL", &self.0.to_string()]).status();
+        }
+    }
+    let _guard = KillOnDrop(child.id());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while out.read_line(&mut line).unwrap() > 0 && !line.contains("Spotlight is serving") {
         line.clear();
     }
+    // Colour codes may surround the fields: drop every ESC [ … m sequence first.
+    let mut plain = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let addr = plain.split("addr=").nth(1).and_then(|a| a.split_whitespace().next()).expect("the address it serves on");
+    let port: u16 = addr.trim_matches('"').rsplit(':').next().unwrap().parse().unwrap();
     let slug = std::fs::read_dir(root.join("content"))
         .unwrap()
         .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))

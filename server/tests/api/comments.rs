@@ -287,6 +287,7 @@ async fn pagination_is_stable_while_new_comments_arrive() {
     }
     assert_eq!(seen.len(), 45, "every original thread exactly once");
     let mut unique = seen.clone();
+    unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), 45);
     assert!(third["next_cursor"].is_null());
