@@ -47,6 +47,11 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
     Ok(pool)
 }
 
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(db).await.map(|_| ())
+}
+
 /// Seconds since the Unix epoch: how every timestamp is stored.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()

@@ -20,7 +20,7 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, crate::api::ApiError> {
-    let articles = app::articles::store::all_slugs(&state.db).await.map_err(app::errors::AppError::from)?;
+    let articles = app::articles::service::all_slugs(&state.db).await?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// 200 when the database answers within two seconds, else 503.
 pub async fn check(State(state): State<AppState>) -> impl IntoResponse {
-    let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db);
+    let ping = app::db::ping(&state.db);
     match tokio::time::timeout(Duration::from_secs(2), ping).await {
         Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok" }))),
         Ok(Err(err)) => {

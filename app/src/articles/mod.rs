@@ -2,6 +2,8 @@
 //! service and store (server only) decide and fetch.
 
 #[cfg(feature = "ssr")]
+pub mod cursor;
+#[cfg(feature = "ssr")]
 mod ids;
 mod names;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
 //! Article rules, shared by the pages, the server functions and the JSON API.
 
-use super::{store, Article, ArticleCard, CardPage, Image, Promo, Slug, Stamp, TagName, Video};
+use super::{cursor::Cursor, store, Article, ArticleCard, CardPage, Image, Promo, Slug, Stamp, TagName, Video};
 use crate::{
     db::Db,
     errors::AppError,
@@ -13,26 +13,7 @@ pub fn stamp(unix: i64) -> Stamp {
     Stamp { iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), display: t.format("%B %-d, %Y").to_string() }
 }
 
-/// A position in a newest-first listing: the last card's time and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub published_at: i64,
-    pub id: i64,
-}
-
-impl Cursor {
-    pub fn parse(s: &str) -> Result<Self, AppError> {
-        let bad = || AppError::BadRequest("That page link is not valid. Go back to the first page.".into());
-        let (t, id) = s.split_once('_').ok_or_else(bad)?;
-        Ok(Self { published_at: t.parse().map_err(|_| bad())?, id: id.parse().map_err(|_| bad())? })
-    }
-
-    pub fn encode(&self) -> String {
-        format!("{}_{}", self.published_at, self.id)
-    }
-}
-
-pub(crate) fn card(row: store::CardRow) -> ArticleCard {
+fn card(row: store::CardRow) -> ArticleCard {
     ArticleCard {
         slug: row.slug,
         headline: row.headline,
@@ -96,7 +77,7 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
     let promo = store::promo(db, row.card.id).await?.map(|(person, show, link)| Promo { person, show, link });
     let updated = (row.updated_at > row.card.published_at).then(|| stamp(row.updated_at));
     let url = site.absolute(&format!("/articles/{}", slug.as_str()));
-    let live_cursor = crate::live::store::latest_id(db, row.card.id).await?;
+    let live_cursor = crate::live::service::cursor(db, row.card.id).await?;
     Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url, live_cursor })
 }
 
@@ -112,4 +93,25 @@ pub async fn id_of(state: &AppState, slug: &str) -> Result<i64, AppError> {
     let id = store::id_by_slug(&state.db, &parsed).await?.ok_or_else(not_found)?;
     state.article_ids.remember(slug, id);
     Ok(id)
+}
+
+/// Cards of the articles with these ids (those that exist), in the order given, with their ids.
+pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<(i64, ArticleCard)>, AppError> {
+    let rows = store::cards_by_ids(db, ids).await?;
+    Ok(rows.into_iter().map(|row| (row.id, card(row))).collect())
+}
+
+/// Every article's slug and last change, for the sitemap.
+pub async fn all_slugs(db: &Db) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(store::all_slugs(db).await?)
+}
+
+/// Whether an article's stored source hash is `hash` (the importer skips it then).
+pub async fn source_hash(db: &Db, slug: &Slug) -> Result<Option<String>, sqlx::Error> {
+    store::source_hash(db, slug).await
+}
+
+/// Stores an imported article; true when it is new.
+pub async fn upsert(db: &Db, article: &store::NewArticle<'_>) -> Result<bool, sqlx::Error> {
+    store::upsert_article(db, article).await
 }

@@ -1,10 +1,7 @@
 //! Article SQL (SQLite dialect). The only place that knows the tables.
 
-use super::{service::Cursor, Slug, TagName};
-use crate::{
-    content::{front_matter::ArticleSource, markdown::RenderedBody},
-    db::{now, Db},
-};
+use super::{cursor::Cursor, Slug, TagName};
+use crate::db::{now, Db};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct CardRow {
@@ -106,29 +103,71 @@ pub async fn source_hash(db: &Db, slug: &Slug) -> Result<Option<String>, sqlx::E
     sqlx::query_scalar("SELECT source_hash FROM articles WHERE slug = ?").bind(slug.as_str()).fetch_optional(db).await
 }
 
+/// An article as the importer hands it over: what the tables hold, nothing more.
+pub struct NewArticle<'a> {
+    pub slug: &'a Slug,
+    pub headline: &'a str,
+    pub author: &'a str,
+    pub summary: &'a str,
+    /// Unix seconds.
+    pub published: i64,
+    pub updated: Option<i64>,
+    pub tags: &'a [TagName],
+    pub lead_image: NewImage<'a>,
+    pub promo: Option<NewPromo<'a>>,
+    /// The Markdown source.
+    pub markdown: &'a str,
+    pub rendered: NewBody<'a>,
+    /// Of the source and the renderer, to skip unchanged files.
+    pub hash: &'a str,
+}
+
+pub struct NewImage<'a> {
+    pub src: &'a str,
+    pub alt: &'a str,
+    pub caption: &'a str,
+    pub credit: &'a str,
+    pub width: u32,
+    pub height: u32,
+}
+
+pub struct NewPromo<'a> {
+    pub person: &'a str,
+    pub show: &'a str,
+    pub link: &'a str,
+}
+
+pub struct NewBody<'a> {
+    pub html: &'a str,
+    pub text: &'a str,
+    pub embeds: Vec<NewEmbed<'a>>,
+}
+
+pub struct NewEmbed<'a> {
+    pub provider: &'a str,
+    pub source: &'a str,
+    pub title: &'a str,
+}
+
 /// Inserts or replaces an article with its tags, videos and promo, in one
 /// transaction. Returns true when the article is new.
-pub async fn upsert_article(
-    db: &Db,
-    source: &ArticleSource,
-    body: &RenderedBody,
-    hash: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn upsert_article(db: &Db, source: &NewArticle<'_>) -> Result<bool, sqlx::Error> {
+    let (body, hash) = (&source.rendered, source.hash);
     let now = now();
     let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO authors (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-        .bind(&source.author)
+        .bind(source.author)
         .bind(now)
         .execute(&mut *tx)
         .await?;
     let author_id: i64 =
-        sqlx::query_scalar("SELECT id FROM authors WHERE name = ?").bind(&source.author).fetch_one(&mut *tx).await?;
+        sqlx::query_scalar("SELECT id FROM authors WHERE name = ?").bind(source.author).fetch_one(&mut *tx).await?;
     let existed: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?")
         .bind(source.slug.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-    let published = source.published.timestamp();
-    let updated = source.updated.map_or(published, |u| u.timestamp());
+    let published = source.published;
+    let updated = source.updated.unwrap_or(published);
     let image = &source.lead_image;
     let article_id: i64 = sqlx::query_scalar(
         "INSERT INTO articles (slug, headline, summary, author_id, lead_image_src, lead_image_alt, \
@@ -146,18 +185,18 @@ pub async fn upsert_article(
          RETURNING id",
     )
     .bind(source.slug.as_str())
-    .bind(&source.headline)
-    .bind(&source.summary)
+    .bind(source.headline)
+    .bind(source.summary)
     .bind(author_id)
-    .bind(&image.src)
-    .bind(&image.alt)
-    .bind(&image.caption)
-    .bind(&image.credit)
+    .bind(image.src)
+    .bind(image.alt)
+    .bind(image.caption)
+    .bind(image.credit)
     .bind(i64::from(image.width))
     .bind(i64::from(image.height))
-    .bind(&source.body)
-    .bind(&body.html)
-    .bind(&body.text)
+    .bind(source.markdown)
+    .bind(body.html)
+    .bind(body.text)
     .bind(published)
     .bind(updated)
     .bind(hash)
@@ -183,9 +222,9 @@ pub async fn upsert_article(
         sqlx::query("INSERT INTO article_media (article_id, position, provider, source, title) VALUES (?, ?, ?, ?, ?)")
             .bind(article_id)
             .bind(position as i64)
-            .bind(embed.provider.as_str())
-            .bind(&embed.source)
-            .bind(&embed.title)
+            .bind(embed.provider)
+            .bind(embed.source)
+            .bind(embed.title)
             .execute(&mut *tx)
             .await?;
     }
@@ -193,9 +232,9 @@ pub async fn upsert_article(
     if let Some(promo) = &source.promo {
         sqlx::query("INSERT INTO promos (article_id, person, show_title, link) VALUES (?, ?, ?, ?)")
             .bind(article_id)
-            .bind(&promo.person)
-            .bind(&promo.show)
-            .bind(&promo.link)
+            .bind(promo.person)
+            .bind(promo.show)
+            .bind(promo.link)
             .execute(&mut *tx)
             .await?;
     }

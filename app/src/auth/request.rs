@@ -14,6 +14,34 @@ pub fn token(state: &AppState) -> Option<String> {
     use_context::<Parts>().and_then(|parts| session::token_from_headers(&state.site, &parts.headers))
 }
 
+/// The signed-in reader of the current server-function request: what server
+/// functions hand to the services, which never read the request themselves.
+pub async fn viewer(state: &AppState) -> Result<Option<super::CurrentUser>, AppError> {
+    super::service::user_for_token(state, token(state).as_deref()).await
+}
+
+pub async fn require_viewer(state: &AppState) -> Result<super::CurrentUser, AppError> {
+    viewer(state).await?.ok_or(AppError::Unauthorized)
+}
+
+/// The reactions reader of the current request (account or guest cookie).
+pub async fn reader(state: &AppState) -> Result<Option<crate::reactions::guest::Reader>, AppError> {
+    crate::reactions::guest::resolve(state, &headers()).await
+}
+
+/// Like `reader`, but a new guest (with its cookie set) when there is none.
+pub async fn reader_or_new_guest(state: &AppState) -> Result<crate::reactions::guest::Reader, AppError> {
+    let (reader, cookie) = crate::reactions::guest::resolve_or_create(state, &headers()).await?;
+    if let Some(cookie) = cookie {
+        set_cookie(&cookie);
+    }
+    Ok(reader)
+}
+
+fn headers() -> http::HeaderMap {
+    use_context::<Parts>().map(|p| p.headers).unwrap_or_default()
+}
+
 /// The client of the current request, for the account service.
 pub fn client(state: &AppState) -> super::service::Client {
     let headers = use_context::<Parts>().map(|p| p.headers).unwrap_or_default();

@@ -214,17 +214,7 @@ pub async fn profile(state: &AppState, username: &str) -> Result<super::Profile,
     let row = store::by_username(&state.db, username)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no reader with that name.".into()))?;
-    let comments = crate::comments::store::by_author(&state.db, row.id, 20)
-        .await?
-        .into_iter()
-        .map(|(id, article_slug, article_headline, body_html, created)| super::ProfileComment {
-            id,
-            article_slug,
-            article_headline,
-            body_html,
-            created: crate::articles::service::stamp(created),
-        })
-        .collect();
+    let comments = crate::comments::service::recent_by_author(state, row.id, 20).await?;
     Ok(super::Profile {
         username: row.username,
         role: row.role,

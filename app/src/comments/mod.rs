@@ -183,14 +183,14 @@ pub struct RepliesPage {
 #[server(prefix = "/_fn")]
 pub async fn thread_comments(slug: String, thread_id: i64, after: i64) -> Result<CommentPage, AppError> {
     let state = crate::state::app_state()?;
-    let viewer = service::viewer(&state).await?;
+    let viewer = crate::auth::request::viewer(&state).await?;
     service::thread_page(&state, &slug, thread_id, after, viewer.as_ref()).await
 }
 
 #[server(prefix = "/_fn")]
 pub async fn more_replies(slug: String, thread_id: i64, after: i64) -> Result<RepliesPage, AppError> {
     let state = crate::state::app_state()?;
-    let viewer = service::viewer(&state).await?;
+    let viewer = crate::auth::request::viewer(&state).await?;
     service::more_replies(&state, &slug, thread_id, after, viewer.as_ref()).await
 }
 
@@ -206,14 +206,14 @@ pub struct QueuePage {
 #[server(prefix = "/_fn")]
 pub async fn moderation_queue(page: Option<i64>) -> Result<QueuePage, AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     service::queue(&state, &user, page.unwrap_or(1)).await
 }
 
 #[server(prefix = "/_fn")]
 pub async fn moderate_comment(id: i64, action: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     service::moderate(&state, &user, id, service::Action::parse(&action)?).await?;
     crate::auth::request::redirect_plain_form("/moderation");
     Ok(())
@@ -222,7 +222,7 @@ pub async fn moderate_comment(id: i64, action: String) -> Result<(), AppError> {
 #[server(prefix = "/_fn")]
 pub async fn ban_user(username: String, banned: bool) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     service::ban(&state, &user, &username, banned).await?;
     crate::auth::request::redirect_plain_form("/moderation");
     Ok(())
@@ -242,7 +242,7 @@ pub async fn list_comments(
     cursor: Option<String>,
 ) -> Result<CommentPage, AppError> {
     let state = crate::state::app_state()?;
-    let viewer = service::viewer(&state).await?;
+    let viewer = crate::auth::request::viewer(&state).await?;
     service::list(&state, &slug, Sort::parse(sort.as_deref())?, cursor.as_deref(), viewer.as_ref()).await
 }
 
@@ -252,7 +252,7 @@ pub async fn post_comment(slug: String, body: String, parent_id: Option<i64>) ->
     let state = crate::state::app_state()?;
     let back = format!("/articles/{slug}");
     let result = async {
-        let user = service::require_viewer(&state).await?;
+        let user = crate::auth::request::require_viewer(&state).await?;
         service::post(&state, &slug, &user, &body, parent_id).await
     }
     .await;
@@ -268,7 +268,7 @@ pub async fn post_comment(slug: String, body: String, parent_id: Option<i64>) ->
 #[server(prefix = "/_fn")]
 pub async fn edit_comment(id: i64, body: String) -> Result<Comment, AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     let (slug, comment) = service::edit(&state, id, &user, &body).await?;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#comment-{id}"));
     Ok(comment)
@@ -277,7 +277,7 @@ pub async fn edit_comment(id: i64, body: String) -> Result<Comment, AppError> {
 #[server(prefix = "/_fn")]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     let slug = service::delete(&state, id, &user).await?;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#comments"));
     Ok(())
@@ -287,7 +287,7 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/_fn")]
 pub async fn toggle_like(id: i64) -> Result<(i64, bool), AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     let (slug, likes, liked) = service::toggle_like(&state, id, &user).await?;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#comment-{id}"));
     Ok((likes, liked))
@@ -296,7 +296,7 @@ pub async fn toggle_like(id: i64) -> Result<(i64, bool), AppError> {
 #[server(prefix = "/_fn")]
 pub async fn report_comment(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let user = service::require_viewer(&state).await?;
+    let user = crate::auth::request::require_viewer(&state).await?;
     let slug = service::report(&state, id, &user, &reason).await?;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#comment-{id}"));
     Ok(())

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     articles::{self, service::stamp},
-    auth::{self, CurrentUser},
+    auth::CurrentUser,
     db::now,
     errors::AppError,
     live::{CommentLikes, CommentRemoved, LiveEvent, LiveMessage, Logged},
@@ -21,15 +21,6 @@ use std::collections::HashMap;
 const REPEAT_WINDOW_SECS: i64 = 10 * 60;
 /// A first comment with links from an account younger than this waits for a moderator.
 const NEW_ACCOUNT_SECS: i64 = 10 * 60;
-
-/// The logged-in reader of the current server-function request.
-pub async fn viewer(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
-    auth::service::user_for_token(state, auth::request::token(state).as_deref()).await
-}
-
-pub async fn require_viewer(state: &AppState) -> Result<CurrentUser, AppError> {
-    viewer(state).await?.ok_or(AppError::Unauthorized)
-}
 
 fn visibility(viewer: Option<&CurrentUser>) -> Visibility {
     Visibility { viewer_id: viewer.map_or(0, |v| v.id), moderator: viewer.is_some_and(|v| v.role.moderates()) }
@@ -586,3 +577,22 @@ pub async fn queue(state: &AppState, user: &CurrentUser, page: i64) -> Result<su
 
 /// Queue items per page.
 const QUEUE_PAGE: i64 = 50;
+
+/// A reader's most recent comments that others can see, for their profile.
+pub async fn recent_by_author(
+    state: &AppState,
+    author_id: i64,
+    limit: i64,
+) -> Result<Vec<crate::auth::ProfileComment>, AppError> {
+    Ok(store::by_author(&state.db, author_id, limit)
+        .await?
+        .into_iter()
+        .map(|(id, article_slug, article_headline, body_html, created)| crate::auth::ProfileComment {
+            id,
+            article_slug,
+            article_headline,
+            body_html,
+            created: stamp(created),
+        })
+        .collect())
+}

@@ -3,7 +3,13 @@
 //! malformed file is reported (path + field) without stopping the others.
 
 use super::{front_matter, markdown, ContentError};
-use crate::{articles::store, db::Db};
+use crate::{
+    articles::{
+        service as articles,
+        store::{NewArticle, NewBody, NewEmbed, NewImage, NewPromo},
+    },
+    db::Db,
+};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -78,7 +84,7 @@ pub async fn import_text(db: &Db, text: &str, path: Option<&Path>, public_dir: &
         }
     }
     let hash = hex::encode(Sha256::new().chain_update(RENDERER_VERSION).chain_update(text).finalize());
-    if store::source_hash(db, &source.slug).await.map_err(db_error)?.as_deref() == Some(hash.as_str()) {
+    if articles::source_hash(db, &source.slug).await.map_err(db_error)?.as_deref() == Some(hash.as_str()) {
         return Ok(Outcome::Unchanged);
     }
     if image_size(public_dir, &source.lead_image.src).is_none() {
@@ -97,7 +103,37 @@ pub async fn import_text(db: &Db, text: &str, path: Option<&Path>, public_dir: &
             ));
         }
     }
-    let created = store::upsert_article(db, &source, &body, &hash).await.map_err(db_error)?;
+    let image = &source.lead_image;
+    let article = NewArticle {
+        slug: &source.slug,
+        headline: &source.headline,
+        author: &source.author,
+        summary: &source.summary,
+        published: source.published.timestamp(),
+        updated: source.updated.map(|u| u.timestamp()),
+        tags: &source.tags,
+        lead_image: NewImage {
+            src: &image.src,
+            alt: &image.alt,
+            caption: &image.caption,
+            credit: &image.credit,
+            width: image.width,
+            height: image.height,
+        },
+        promo: source.promo.as_ref().map(|p| NewPromo { person: &p.person, show: &p.show, link: &p.link }),
+        markdown: &source.body,
+        rendered: NewBody {
+            html: &body.html,
+            text: &body.text,
+            embeds: body
+                .embeds
+                .iter()
+                .map(|e| NewEmbed { provider: e.provider.as_str(), source: &e.source, title: &e.title })
+                .collect(),
+        },
+        hash: &hash,
+    };
+    let created = articles::upsert(db, &article).await.map_err(db_error)?;
     Ok(if created { Outcome::Created } else { Outcome::Updated })
 }
 

@@ -54,7 +54,12 @@ pub async fn render(state: &AppState, logged: &[Logged]) -> Result<Vec<LiveEvent
 
 /// Where a fresh page starts listening.
 pub async fn latest_id(state: &AppState, article_id: i64) -> Result<i64, AppError> {
-    Ok(store::latest_id(&state.db, article_id).await?)
+    cursor(&state.db, article_id).await
+}
+
+/// The live cursor of an article: the newest event id (0 when none).
+pub async fn cursor(db: &crate::db::Db, article_id: i64) -> Result<i64, AppError> {
+    Ok(store::latest_id(db, article_id).await?)
 }
 
 /// Drops events older than the retention; returns how many.

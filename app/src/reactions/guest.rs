@@ -79,24 +79,6 @@ pub async fn resolve_or_create(state: &AppState, headers: &HeaderMap) -> Result<
     }
 }
 
-fn request_headers() -> HeaderMap {
-    leptos::prelude::use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default()
-}
-
-/// For server functions: the reader of the current request.
-pub async fn reader_for_request(state: &AppState) -> Result<Option<Reader>, AppError> {
-    resolve(state, &request_headers()).await
-}
-
-/// For server functions: the reader, creating a guest (and setting its cookie) if needed.
-pub async fn reader_or_new_guest(state: &AppState) -> Result<Reader, AppError> {
-    let (reader, cookie) = resolve_or_create(state, &request_headers()).await?;
-    if let Some(cookie) = cookie {
-        auth::request::set_cookie(&cookie);
-    }
-    Ok(reader)
-}
-
 /// After a guest logs in: their picks move to the account.
 pub async fn merge_into_account(state: &AppState, headers: &HeaderMap, user_id: i64) -> Result<(), AppError> {
     if let Some(guest) = guest_id(state, headers) {
@@ -108,11 +90,6 @@ pub async fn merge_into_account(state: &AppState, headers: &HeaderMap, user_id: 
 /// Loads the signing key from the database, creating it on first start.
 pub async fn load_or_create_secret(db: &crate::db::Db) -> Result<Vec<u8>, sqlx::Error> {
     let fresh = auth::session::new_token();
-    sqlx::query("INSERT INTO settings (name, value) VALUES ('guest_cookie_key', ?) ON CONFLICT (name) DO NOTHING")
-        .bind(&fresh)
-        .execute(db)
-        .await?;
-    let key: String =
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'guest_cookie_key'").fetch_one(db).await?;
+    let key = super::store::setting_or_insert(db, "guest_cookie_key", &fresh).await?;
     Ok(hex::decode(key).unwrap_or_else(|_| fresh.into_bytes()))
 }

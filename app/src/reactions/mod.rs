@@ -158,7 +158,7 @@ pub fn label(kind: &str) -> &'static str {
 #[server(prefix = "/_fn")]
 pub async fn get_reactions(slug: String) -> Result<Reactions, AppError> {
     let state = crate::state::app_state()?;
-    let reader = guest::reader_for_request(&state).await?;
+    let reader = crate::auth::request::reader(&state).await?;
     service::get(&state, &slug, reader.as_ref()).await
 }
 
@@ -166,7 +166,7 @@ pub async fn get_reactions(slug: String) -> Result<Reactions, AppError> {
 #[server(prefix = "/_fn")]
 pub async fn toggle_reaction(slug: String, reaction: String) -> Result<Reactions, AppError> {
     let state = crate::state::app_state()?;
-    let reader = guest::reader_or_new_guest(&state).await?;
+    let reader = crate::auth::request::reader_or_new_guest(&state).await?;
     let ip = crate::auth::request::client_ip();
     let result = service::toggle(&state, &slug, &reader, &reaction, &ip).await;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#reactions"));

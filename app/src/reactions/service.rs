@@ -75,13 +75,7 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
     let user = Reader::User(user_id).key();
     for article_id in store::merge(&state.db, &guest, &user).await? {
         let _order = state.hub.order().await;
-        let mut tx = state.db.begin().await?;
-        let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
-            .bind(article_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let event = live::store::append(&mut tx, article_id, "reactions.updated", None, payload(&counts)).await?;
-        tx.commit().await?;
+        let event = store::log_counts(&state.db, article_id, payload).await?;
         state.hub.publish(live_event(event));
     }
     Ok(())

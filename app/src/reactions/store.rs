@@ -104,3 +104,30 @@ pub async fn merge(db: &Db, guest: &str, user: &str) -> Result<Vec<i64>, sqlx::E
     tx.commit().await?;
     Ok(dropped.into_iter().map(|(a, _)| a).collect())
 }
+
+/// A server-side setting, stored first when missing (several instances
+/// starting at once agree on one value). Returns the stored value.
+pub async fn setting_or_insert(db: &Db, name: &str, value: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(value)
+        .execute(db)
+        .await?;
+    sqlx::query_scalar("SELECT value FROM settings WHERE name = ?").bind(name).fetch_one(db).await
+}
+
+/// Logs the counts of an article as they are now (after a guest's picks merged).
+pub async fn log_counts(
+    db: &Db,
+    article_id: i64,
+    payload: impl Fn(&[(String, i64)]) -> String,
+) -> Result<Logged, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
+        .bind(article_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let event = live::store::append(&mut tx, article_id, "reactions.updated", None, payload(&counts)).await?;
+    tx.commit().await?;
+    Ok(event)
+}

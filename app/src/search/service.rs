@@ -26,12 +26,12 @@ pub async fn search(state: &AppState, q: &str, page: i64) -> Result<Results, App
     let (rows, total) = store::search(&state.db, &fts, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     let snippets: HashMap<i64, String> = rows.into_iter().collect();
-    let cards = articles::store::cards_by_ids(&state.db, &ids).await?;
+    let cards = articles::service::cards_by_ids(&state.db, &ids).await?;
     let hits = cards
         .into_iter()
-        .map(|row| {
-            let snippet = snippets.get(&row.id).map(|s| snippet_html(s)).unwrap_or_default();
-            Hit { card: articles::service::card(row), snippet_html: snippet }
+        .map(|(id, card)| {
+            let snippet = snippets.get(&id).map(|s| snippet_html(s)).unwrap_or_default();
+            Hit { card, snippet_html: snippet }
         })
         .collect();
     let query: String = q.chars().filter(|c| !c.is_control()).take(super::MAX_QUERY_CHARS).collect();
@@ -79,5 +79,5 @@ pub async fn similar(state: &AppState, slug: &str, limit: usize) -> Result<Vec<A
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.total_cmp(&b.2)).then(b.0.cmp(&a.0)));
     candidates.dedup_by_key(|c| c.0);
     let ids: Vec<i64> = candidates.into_iter().take(limit).map(|c| c.0).collect();
-    Ok(articles::store::cards_by_ids(db, &ids).await?.into_iter().map(articles::service::card).collect())
+    Ok(articles::service::cards_by_ids(db, &ids).await?.into_iter().map(|(_, card)| card).collect())
 }

@@ -64,7 +64,8 @@ fn sigterm_stops_the_server_even_with_live_streams_open() {
     struct KillOnDrop(u32);
     impl Drop for KillOnDrop {
         fn drop(&mut self) {
-            let _ = Command::new("kill").args(["-KILL", &self.0.to_string()]).status();
+            let _ =
+                Command::new("kill").args(["-KILL", &self.0.to_string()]).stderr(std::process::Stdio::null()).status();
         }
     }
     let _guard = KillOnDrop(child.id());

@@ -6,6 +6,7 @@ mod comments;
 mod discovery;
 mod hardening;
 mod helpers;
+mod layers;
 mod limits;
 mod pages;
 mod platform;
