@@ -1,4 +1,7 @@
-//! Configuration from environment variables, each with a default.
+//! Configuration from environment variables, each with a default, read by
+//! clap (its `env` support): a value that does not parse stops the start with
+//! a message naming the variable, and an empty value means empty (so
+//! `CONTENT_DIR=` switches the import off), never "use the default".
 //!
 //! | variable | default |
 //! |---|---|
@@ -13,9 +16,12 @@
 //! | `LIVE_STREAMS_PER_ADDRESS` | `16` open live streams per client address |
 //! | `LIVE_STREAMS_MAX` | `100000` open live streams in all |
 //! | `HEADER_READ_TIMEOUT_SECS` | `10` (a client slower to send its request headers is cut off) |
+//! | `LIMIT_SIGNUPS_PER_HOUR`, `LIMIT_COMMENTS_PER_MINUTE`, `LIMIT_REACTIONS_PER_MINUTE` | 5, 5, 30 |
 
+use app::client_addr::TrustedProxies;
+use clap::Parser;
 use leptos::config::LeptosOptions;
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -33,110 +39,161 @@ pub struct Config {
 /// The HTTP layer's own settings.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
-    pub trusted_proxies: app::client_addr::TrustedProxies,
+    pub trusted_proxies: TrustedProxies,
     pub page_cache_bytes: u64,
     pub streams_per_address: usize,
     pub streams_total: usize,
-    pub header_read_timeout: std::time::Duration,
+    pub header_read_timeout: Duration,
 }
 
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            trusted_proxies: Default::default(),
-            page_cache_bytes: 64 * 1024 * 1024,
-            streams_per_address: 16,
-            streams_total: 100_000,
-            header_read_timeout: std::time::Duration::from_secs(10),
-        }
+/// The environment, as clap reads it. Only the environment: there are no flags.
+#[derive(Parser, Debug)]
+#[command(no_binary_name = true, disable_help_flag = true)]
+struct Env {
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", hide = true)]
+    site_addr: SocketAddr,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/spotlight.db", hide = true)]
+    database_url: String,
+    #[arg(long, env = "SITE_URL", value_parser = site_url, hide = true)]
+    site_url: Option<String>,
+    #[arg(long, env = "CONTENT_DIR", default_value = "content", hide = true)]
+    content_dir: String,
+    #[arg(long, env = "PUBLIC_DIR", default_value = "public", hide = true)]
+    public_dir: PathBuf,
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", hide = true)]
+    site_root: String,
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "spotlight", hide = true)]
+    output_name: String,
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg", hide = true)]
+    site_pkg_dir: String,
+    #[arg(long, env = "LEPTOS_ENV", default_value = "PROD", hide = true)]
+    leptos_env: String,
+    #[arg(long, env = "LEPTOS_RELOAD_PORT", default_value_t = 3001, hide = true)]
+    reload_port: u32,
+    #[arg(long, env = "LEPTOS_HASH_FILES", hide = true)]
+    hash_files: Option<bool>,
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse, hide = true)]
+    trusted_proxies: TrustedProxies,
+    #[arg(long, env = "PAGE_CACHE_BYTES", default_value_t = 64 * 1024 * 1024, hide = true)]
+    page_cache_bytes: u64,
+    #[arg(long, env = "LIVE_STREAMS_PER_ADDRESS", default_value_t = 16, hide = true)]
+    live_streams_per_address: usize,
+    #[arg(long, env = "LIVE_STREAMS_MAX", default_value_t = 100_000, hide = true)]
+    live_streams_max: usize,
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10, hide = true)]
+    header_read_timeout_secs: u64,
+    #[arg(long, env = "LIMIT_SIGNUPS_PER_HOUR", hide = true)]
+    limit_signups_per_hour: Option<i64>,
+    #[arg(long, env = "LIMIT_COMMENTS_PER_MINUTE", hide = true)]
+    limit_comments_per_minute: Option<i64>,
+    #[arg(long, env = "LIMIT_REACTIONS_PER_MINUTE", hide = true)]
+    limit_reactions_per_minute: Option<i64>,
+}
+
+fn site_url(url: &str) -> Result<String, String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!("{url:?} must start with http:// or https://"))
     }
-}
-
-/// A number from the environment: the default when unset, an error naming
-/// the variable when set to something that is not a number.
-fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => {
-            v.trim().parse().map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {v:?}"))
-        }
-        _ => Ok(default),
-    }
-}
-
-impl HttpSettings {
-    fn from_env() -> anyhow::Result<Self> {
-        let d = Self::default();
-        Ok(Self {
-            trusted_proxies: app::client_addr::TrustedProxies::parse(
-                &std::env::var("TRUSTED_PROXIES").unwrap_or_default(),
-            )
-            .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?,
-            page_cache_bytes: number("PAGE_CACHE_BYTES", d.page_cache_bytes)?,
-            streams_per_address: number("LIVE_STREAMS_PER_ADDRESS", d.streams_per_address)?,
-            streams_total: number("LIVE_STREAMS_MAX", d.streams_total)?,
-            header_read_timeout: std::time::Duration::from_secs(number(
-                "HEADER_READ_TIMEOUT_SECS",
-                d.header_read_timeout.as_secs(),
-            )?),
-        })
-    }
-}
-
-fn var(name: &str, default: &str) -> String {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
 }
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
-        let addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
-            .parse()
-            .map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR is not host:port: {e}"))?;
-        let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
-        if let Some(url) = &site_url {
-            anyhow::ensure!(
-                url.starts_with("http://") || url.starts_with("https://"),
-                "SITE_URL must start with http:// or https://, got {url:?}"
-            );
-        }
-        let content = var("CONTENT_DIR", "content");
-        let site_root = var("LEPTOS_SITE_ROOT", "target/site");
-        let output_name = var("LEPTOS_OUTPUT_NAME", "spotlight");
-        let env = var("LEPTOS_ENV", "PROD");
+        // clap names the variable and the bad value in its message.
+        let env = Env::try_parse_from(std::iter::empty::<String>()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Self::from(env))
+    }
+}
+
+impl From<Env> for Config {
+    fn from(env: Env) -> Self {
         // cargo-leptos writes the hash file next to the binary when hash-files is on.
         let hash_file_present = std::env::current_exe()
             .ok()
             .and_then(|exe| exe.parent().map(|d| d.join("hash.txt").exists()))
             .unwrap_or(false);
-        let hash_files = var("LEPTOS_HASH_FILES", if hash_file_present { "true" } else { "false" }) == "true";
         let leptos = LeptosOptions::builder()
-            .output_name(output_name)
-            .site_root(site_root)
-            .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
-            .site_addr(addr)
-            .reload_port(var("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
-            .env(if env.eq_ignore_ascii_case("dev") { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
-            .hash_files(hash_files)
+            .output_name(env.output_name)
+            .site_root(env.site_root)
+            .site_pkg_dir(env.site_pkg_dir)
+            .site_addr(env.site_addr)
+            .reload_port(env.reload_port)
+            .env(if env.leptos_env.eq_ignore_ascii_case("dev") {
+                leptos::config::Env::DEV
+            } else {
+                leptos::config::Env::PROD
+            })
+            .hash_files(env.hash_files.unwrap_or(hash_file_present))
             .build();
-        Ok(Self {
-            addr,
-            database_url: var("DATABASE_URL", "sqlite://data/spotlight.db"),
-            site_url,
-            content_dir: (!content.is_empty()).then(|| PathBuf::from(content)),
-            public_dir: PathBuf::from(var("PUBLIC_DIR", "public")),
+        let mut limits = app::throttle::Limits::default();
+        if let Some(max) = env.limit_signups_per_hour {
+            limits.signups_per_ip.max = max;
+        }
+        if let Some(max) = env.limit_comments_per_minute {
+            limits.comments_per_user.max = max;
+        }
+        if let Some(max) = env.limit_reactions_per_minute {
+            limits.reactions_per_ip.max = max;
+        }
+        Self {
+            addr: env.site_addr,
+            database_url: env.database_url,
+            site_url: env.site_url,
+            content_dir: (!env.content_dir.is_empty()).then(|| PathBuf::from(env.content_dir)),
+            public_dir: env.public_dir,
             leptos,
-            limits: limits_from_env(),
-            http: HttpSettings::from_env()?,
-        })
+            limits,
+            http: HttpSettings {
+                trusted_proxies: env.trusted_proxies,
+                page_cache_bytes: env.page_cache_bytes,
+                streams_per_address: env.live_streams_per_address,
+                streams_total: env.live_streams_max,
+                header_read_timeout: Duration::from_secs(env.header_read_timeout_secs),
+            },
+        }
     }
 }
 
-/// `LIMIT_SIGNUPS_PER_HOUR`, `LIMIT_COMMENTS_PER_MINUTE`, `LIMIT_REACTIONS_PER_MINUTE`
-/// override the defaults (browser tests sign up many readers from one address).
-fn limits_from_env() -> app::throttle::Limits {
-    let mut limits = app::throttle::Limits::default();
-    let read = |name: &str, default: i64| var(name, &default.to_string()).parse().unwrap_or(default);
-    limits.signups_per_ip.max = read("LIMIT_SIGNUPS_PER_HOUR", limits.signups_per_ip.max);
-    limits.comments_per_user.max = read("LIMIT_COMMENTS_PER_MINUTE", limits.comments_per_user.max);
-    limits.reactions_per_ip.max = read("LIMIT_REACTIONS_PER_MINUTE", limits.reactions_per_ip.max);
-    limits
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The configuration for these variables, as flags: no process-wide `set_var`
+    /// racing other tests.
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, String> {
+        let cmd = <Env as clap::CommandFactory>::command();
+        let args: Vec<String> = vars
+            .iter()
+            .map(|(name, value)| {
+                let arg =
+                    cmd.get_arguments().find(|a| a.get_env().is_some_and(|e| e == *name)).expect("a known variable");
+                format!("--{}={value}", arg.get_long().expect("a long flag"))
+            })
+            .collect();
+        Env::try_parse_from(args).map(Config::from).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_empty_content_dir_switches_the_import_off() {
+        assert_eq!(parse(&[("CONTENT_DIR", "")]).unwrap().content_dir, None);
+        assert_eq!(parse(&[]).unwrap().content_dir, Some(PathBuf::from("content")));
+    }
+
+    #[test]
+    fn a_bad_value_stops_the_start_with_its_name() {
+        let err = parse(&[("PAGE_CACHE_BYTES", "lots")]).unwrap_err();
+        assert!(err.contains("lots"), "{err}");
+        assert!(parse(&[("SITE_URL", "spotlight.example")]).unwrap_err().contains("http"));
+        assert!(parse(&[("TRUSTED_PROXIES", "10.0.0.0/8, nonsense")]).unwrap_err().contains("nonsense"));
+        assert!(parse(&[("LEPTOS_SITE_ADDR", "")]).is_err(), "an empty address is not the default one");
+    }
+
+    #[test]
+    fn limits_and_http_settings_come_from_their_variables() {
+        let c = parse(&[("LIMIT_COMMENTS_PER_MINUTE", "50"), ("LIVE_STREAMS_PER_ADDRESS", "4")]).unwrap();
+        assert_eq!(c.limits.comments_per_user.max, 50);
+        assert_eq!(c.http.streams_per_address, 4);
+        assert_eq!(c.http.header_read_timeout, Duration::from_secs(10));
+    }
 }
