@@ -13,6 +13,7 @@ pub mod components;
 pub mod csp;
 pub mod enhance;
 pub mod errors;
+pub mod html;
 pub mod hydration;
 pub mod live;
 pub mod pages;

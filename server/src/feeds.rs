@@ -3,10 +3,6 @@
 use app::{articles::service, state::AppState};
 use axum::{extract::State, http::header, response::IntoResponse};
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
-}
-
 fn iso(unix: i64) -> String {
     service::stamp(unix).iso
 }
@@ -24,11 +20,11 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    xml.push_str(&format!("<url><loc>{}/</loc></url>\n", xml_escape(&state.site.url)));
+    xml.push_str(&format!("<url><loc>{}/</loc></url>\n", app::html::escape(&state.site.url)));
     for (slug, updated) in articles {
         xml.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            xml_escape(&state.site.absolute(&format!("/articles/{slug}"))),
+            app::html::escape(&state.site.absolute(&format!("/articles/{slug}"))),
             iso(updated)
         ));
     }
@@ -38,7 +34,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
 
 pub async fn feed(State(state): State<AppState>) -> Result<impl IntoResponse, crate::api::ApiError> {
     let page = service::list(&state.db, &state.site, None, None, 20).await?;
-    let site = xml_escape(&state.site.url);
+    let site = app::html::escape(&state.site.url);
     let updated = page.items.first().map(|c| c.published.iso.clone()).unwrap_or_else(|| iso(0));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
@@ -47,17 +43,17 @@ pub async fn feed(State(state): State<AppState>) -> Result<impl IntoResponse, cr
          <id>{site}/</id>\n<updated>{updated}</updated>\n"
     );
     for card in page.items {
-        let url = xml_escape(&state.site.absolute(&format!("/articles/{}", card.slug)));
+        let url = app::html::escape(&state.site.absolute(&format!("/articles/{}", card.slug)));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link href=\"{url}\"/>\n<id>{url}</id>\n\
              <published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n\
              <summary>{}</summary>\n{}</entry>\n",
-            xml_escape(&card.headline),
+            app::html::escape(&card.headline),
             card.published.iso,
             card.published.iso,
-            xml_escape(&card.author),
-            xml_escape(&card.summary),
-            card.tags.iter().map(|t| format!("<category term=\"{}\"/>\n", xml_escape(t))).collect::<String>(),
+            app::html::escape(&card.author),
+            app::html::escape(&card.summary),
+            card.tags.iter().map(|t| format!("<category term=\"{}\"/>\n", app::html::escape(t))).collect::<String>(),
         ));
     }
     xml.push_str("</feed>\n");

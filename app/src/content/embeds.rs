@@ -84,21 +84,6 @@ pub fn parse_line(line: &str) -> Result<Option<Embed>, ContentError> {
     Ok(Some(Embed { provider, source: source.to_owned(), title: title.to_owned() }))
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl Embed {
     /// Where the video lives on its provider's own site (the no-JavaScript link).
     pub fn watch_url(&self) -> String {
@@ -121,7 +106,7 @@ impl Embed {
     }
 
     pub fn to_html(&self) -> String {
-        let title = escape(&self.title);
+        let title = crate::html::escape(&self.title);
         if self.provider == Provider::File {
             let mime = if self.source.ends_with(".webm") { "video/webm" } else { "video/mp4" };
             return format!(
@@ -129,7 +114,7 @@ impl Embed {
                  poster=\"{DEFAULT_POSTER}\" width=\"1280\" height=\"720\" title=\"{title}\">\
                  <source src=\"{src}\" type=\"{mime}\"></video></div>\
                  <figcaption>{title}</figcaption></figure>",
-                src = escape(&self.source),
+                src = crate::html::escape(&self.source),
             );
         }
         format!(
@@ -141,8 +126,8 @@ impl Embed {
              <span class=\"video-title\">{title}</span></a></div>\
              <figcaption>{title}</figcaption></figure>",
             provider = self.provider.as_str(),
-            watch = escape(&self.watch_url()),
-            player = escape(&self.player_url()),
+            watch = crate::html::escape(&self.watch_url()),
+            player = crate::html::escape(&self.player_url()),
         )
     }
 }

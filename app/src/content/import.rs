@@ -150,10 +150,9 @@ pub fn image_size(public_dir: &Path, src: &str) -> Option<(u32, u32)> {
     }
     let path = public_dir.join(rel);
     let bytes = std::fs::read(&path).ok()?;
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 {
-        let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
-        let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
-        return Some((w, h));
+    // PNG, JPEG, WebP, AVIF, GIF… from their headers; SVG below, from its attributes.
+    if let Ok(size) = imagesize::blob_size(&bytes) {
+        return Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?));
     }
     let text = std::str::from_utf8(&bytes).ok()?;
     let start = text.find("<svg")?;
@@ -193,27 +192,12 @@ The cast gathered for the first script reading.
 
     struct Fixture {
         db: Db,
-        root: tempfile_dir::Dir,
-    }
-
-    mod tempfile_dir {
-        pub struct Dir(pub std::path::PathBuf);
-        impl Drop for Dir {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
+        dir: tempfile::TempDir,
     }
 
     async fn fixture() -> Fixture {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let root = std::env::temp_dir().join(format!(
-            "spotlight-import-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&root);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
         std::fs::create_dir_all(root.join("public/images")).unwrap();
         std::fs::create_dir_all(root.join("content")).unwrap();
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="675" viewBox="0 0 1200 675"></svg>"#;
@@ -221,15 +205,15 @@ The cast gathered for the first script reading.
         std::fs::write(root.join("public/images/inline.svg"), svg.replace("1200", "640").replace("675", "360"))
             .unwrap();
         let db = crate::db::connect(&format!("sqlite://{}", root.join("test.db").display())).await.unwrap();
-        Fixture { db, root: tempfile_dir::Dir(root) }
+        Fixture { db, dir }
     }
 
     impl Fixture {
         fn write(&self, name: &str, text: &str) {
-            std::fs::write(self.root.0.join("content").join(name), text).unwrap();
+            std::fs::write(self.dir.path().join("content").join(name), text).unwrap();
         }
         async fn import(&self) -> ImportReport {
-            import_dir(&self.db, &self.root.0.join("content"), &self.root.0.join("public")).await.unwrap()
+            import_dir(&self.db, &self.dir.path().join("content"), &self.dir.path().join("public")).await.unwrap()
         }
         async fn count(&self, table: &str) -> i64 {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db).await.unwrap()
@@ -312,17 +296,17 @@ The cast gathered for the first script reading.
         assert_eq!(report.failed.len(), 1);
         assert_eq!(report.failed[0].field, "body (video embed)");
         assert!(report.failed[0].message.contains("/media/clip.mp4"), "{}", report.failed[0].message);
-        std::fs::create_dir_all(f.root.0.join("public/media")).unwrap();
-        std::fs::write(f.root.0.join("public/media/clip.mp4"), b"\0\0\0\x18ftypmp42").unwrap();
+        std::fs::create_dir_all(f.dir.path().join("public/media")).unwrap();
+        std::fs::write(f.dir.path().join("public/media/clip.mp4"), b"\0\0\0\x18ftypmp42").unwrap();
         let report = f.import().await;
         assert!(report.failed.is_empty(), "{:?}", report.failed);
         assert_eq!(report.created, 1);
     }
 
     #[test]
-    fn reads_svg_and_png_sizes() {
-        let dir = std::env::temp_dir().join(format!("spotlight-size-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    fn reads_svg_png_jpeg_and_webp_sizes() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
         std::fs::write(
             dir.join("a.svg"),
             "<?xml version=\"1.0\"?>\n<svg width=\"320px\" height=\"180\" xmlns=\"http://www.w3.org/2000/svg\"/>",
@@ -332,9 +316,17 @@ The cast gathered for the first script reading.
         png.extend_from_slice(&640u32.to_be_bytes());
         png.extend_from_slice(&480u32.to_be_bytes());
         std::fs::write(dir.join("b.png"), png).unwrap();
-        assert_eq!(image_size(&dir, "/a.svg"), Some((320, 180)));
-        assert_eq!(image_size(&dir, "/b.png"), Some((640, 480)));
-        assert_eq!(image_size(&dir, "/../etc/passwd"), None);
-        let _ = std::fs::remove_dir_all(&dir);
+        // A baseline JPEG: start of image, then a start-of-frame segment with height and width.
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0xD0, 0x05, 0x00, 0x03, 0x01, 0x22, 0x00];
+        std::fs::write(dir.join("c.jpg"), jpeg).unwrap();
+        // An extended WebP (VP8X): canvas width - 1 and height - 1, 24 bits each, little-endian.
+        let mut webp = b"RIFF\x16\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
+        webp.extend_from_slice(&[0x7F, 0x07, 0x00, 0x37, 0x04, 0x00]);
+        std::fs::write(dir.join("d.webp"), webp).unwrap();
+        assert_eq!(image_size(dir, "/a.svg"), Some((320, 180)));
+        assert_eq!(image_size(dir, "/b.png"), Some((640, 480)));
+        assert_eq!(image_size(dir, "/c.jpg"), Some((1280, 720)));
+        assert_eq!(image_size(dir, "/d.webp"), Some((1920, 1080)));
+        assert_eq!(image_size(dir, "/../etc/passwd"), None);
     }
 }

@@ -51,10 +51,6 @@ pub fn render(markdown: &str, image_size: ImageSizes) -> Result<RenderedBody, Co
     Ok(RenderedBody { html, text: text.split_whitespace().collect::<Vec<_>>().join(" "), embeds })
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn render_markdown(
     source: &str,
     image_size: ImageSizes,
@@ -83,7 +79,7 @@ fn render_markdown(
                     let caption = if title.is_empty() {
                         String::new()
                     } else {
-                        format!("<figcaption>{}</figcaption>", escape(title))
+                        format!("<figcaption>{}</figcaption>", crate::html::escape(title))
                     };
                     out.push(Event::Html(CowStr::from(format!("<figure>{img}{caption}</figure>"))));
                     i = next + 1;
@@ -143,8 +139,8 @@ fn image_html(src: &str, alt: &str, image_size: ImageSizes) -> Result<String, Co
         .ok_or_else(|| ContentError::new("body (image)", format!("image {src} was not found under public/")))?;
     Ok(format!(
         "<img src=\"{}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" loading=\"lazy\" decoding=\"async\">",
-        escape(src),
-        escape(alt.trim())
+        crate::html::escape(src),
+        crate::html::escape(alt.trim())
     ))
 }
 

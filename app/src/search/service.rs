@@ -8,13 +8,9 @@ use crate::{
 };
 use std::collections::HashMap;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Escapes a snippet, then turns the hit markers into `<mark>`.
 fn snippet_html(raw: &str) -> String {
-    escape(raw).replace('\u{E000}', "<mark>").replace('\u{E001}', "</mark>")
+    crate::html::escape(raw).replace('\u{E000}', "<mark>").replace('\u{E001}', "</mark>")
 }
 
 pub async fn search(state: &AppState, q: &str, page: i64) -> Result<Results, AppError> {
