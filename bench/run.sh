@@ -34,6 +34,7 @@ start_server() {
   LEPTOS_SITE_ADDR="$ADDR" SITE_URL="$BASE" DATABASE_URL="$DB" LEPTOS_SITE_ROOT=target/site \
     CONTENT_DIR=content PUBLIC_DIR=public RUST_LOG=warn \
     LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 \
+    LIVE_STREAMS_PER_ADDRESS=200000 LIVE_STREAMS_MAX=200000 \
     ./target/release/server >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
