@@ -131,12 +131,10 @@ async fn openapi() -> impl IntoResponse {
 
 /// 405 in the API's error shape; axum adds the `Allow` header.
 async fn method_not_allowed() -> Response {
-    let mut res = ApiError(AppError::BadRequest("This route does not take that method.".into())).into_response();
-    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    if let Ok(body) = serde_json::to_vec(&serde_json::json!({
-        "error": { "code": "method_not_allowed", "message": "This route does not take that method." }
-    })) {
-        *res.body_mut() = axum::body::Body::from(body);
-    }
-    res
+    let error = error::ErrorDetail {
+        code: "method_not_allowed".into(),
+        message: "This route does not take that method.".into(),
+        field: None,
+    };
+    (StatusCode::METHOD_NOT_ALLOWED, axum::Json(ErrorBody { error })).into_response()
 }

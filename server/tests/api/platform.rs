@@ -145,3 +145,25 @@ async fn database_constraints_list_exactly_the_kinds_statuses_and_roles_the_code
     );
     assert_eq!(allowed_values(&app, "users", "role").await, roles);
 }
+
+#[tokio::test]
+async fn api_rejections_answer_in_the_error_shape() {
+    let app = crate::helpers::spawn_app().await;
+    let client = crate::helpers::plain_client();
+    let cases = [
+        (client.get(app.url("/api/v1/comments/abc")), 400, "bad_request"),
+        (client.put(app.url("/api/v1/me")), 405, "method_not_allowed"),
+        (client.get(app.url("/api/v1/no/such/route")), 404, "not_found"),
+        (client.get(app.url("/api/v1/articles?cursor=garbage")), 400, "bad_request"),
+    ];
+    for (request, status, code) in cases {
+        let res = request.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status);
+        if status == 405 {
+            assert_eq!(res.headers()["allow"], "GET,HEAD");
+        }
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+}
