@@ -12,6 +12,21 @@ use std::net::IpAddr;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClientAddr(pub String);
 
+impl ClientAddr {
+    /// The address the HTTP layer resolved for a request (`unknown` outside it).
+    pub fn of(parts: &http::request::Parts) -> Self {
+        parts.extensions.get::<Self>().cloned().unwrap_or_else(|| Self("unknown".to_owned()))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(parts))
+    }
+}
+
 /// The proxies whose `X-Forwarded-For` we believe (`TRUSTED_PROXIES`).
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(Vec<IpNet>);

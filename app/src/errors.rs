@@ -127,3 +127,48 @@ impl From<sqlx::Error> for AppError {
         Self::Internal
     }
 }
+
+/// The body of every JSON error response: `{"error":{"code","message"}}`.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `conflict`, `payload_too_large`, `invalid`, `rate_limited`,
+    /// `unavailable`, `internal`.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The input at fault, for 409 and 422.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error as an HTTP response: its status, `Retry-After` for 429 and 503,
+/// and the JSON body (what the API and the shared extractors answer).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use http::{header, HeaderValue, StatusCode};
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                field: self.field().map(str::to_owned),
+            },
+        };
+        let mut res = (status, axum::Json(body)).into_response();
+        if let Some(retry_after_secs) = self.retry_after() {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}

@@ -17,7 +17,7 @@ pub struct AppState {
     /// Admission to the password hashers (a slot per core, a short queue).
     pub passwords: Arc<crate::auth::password::Gate>,
     /// Signs guest cookies; kept in the database so restarts keep guests.
-    pub secret: Arc<Vec<u8>>,
+    pub cookie_key: axum_extra::extract::cookie::Key,
     pub leptos_options: LeptosOptions,
 }
 
@@ -49,10 +49,16 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl axum::extract::FromRef<AppState> for axum_extra::extract::cookie::Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.cookie_key.clone()
+    }
+}
+
 /// The state inside a server function or a server-rendered page.
 impl AppState {
     pub async fn new(db: Db, site: Site, limits: Limits, leptos_options: LeptosOptions) -> Result<Self, sqlx::Error> {
-        let secret = crate::reactions::guest::load_or_create_secret(&db).await?;
+        let cookie_key = crate::reactions::guest::load_or_create_key(&db).await?;
         Ok(Self {
             db,
             site: Arc::new(site),
@@ -60,7 +66,7 @@ impl AppState {
             hub: Hub::default(),
             passwords: Arc::default(),
             article_ids: Default::default(),
-            secret: Arc::new(secret),
+            cookie_key,
             leptos_options,
         })
     }

@@ -87,7 +87,7 @@ fn traced(router: Router<AppState>, http: &HttpSettings) -> Router<AppState> {
 /// nothing personal in any shared cache.
 async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let signed_in = app::auth::session::token_from_headers(&state.site, req.headers()).is_some();
+    let signed_in = app::auth::cookies::session_token(&state.site, req.headers()).is_some();
     let mut res = next.run(req).await;
     let ok = matches!(res.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT);
     let personal = signed_in || res.headers().contains_key(header::SET_COOKIE) || path == "/api/v1/me";

@@ -36,12 +36,8 @@ const TTL: Duration = Duration::from_secs(5);
 const MAX_BODY: usize = 2 * 1024 * 1024;
 /// A request carrying any of these gets a page of its own (who is logged in, the
 /// reader's pick, a form's error).
-const OUR_COOKIES: [&str; 4] = [
-    app::auth::session::COOKIE,
-    app::auth::session::HOST_COOKIE,
-    app::reactions::guest::COOKIE,
-    app::auth::request::FLASH_COOKIE,
-];
+const OUR_COOKIES: [&str; 4] =
+    [app::auth::session::COOKIE, app::auth::session::HOST_COOKIE, app::auth::cookies::GUEST, app::auth::cookies::FLASH];
 
 #[derive(Clone)]
 pub struct PageCache {
@@ -149,12 +145,8 @@ fn key_of(req: &Request) -> Option<String> {
 }
 
 fn cacheable(req: &Request) -> Option<String> {
-    let ours = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|c| OUR_COOKIES.iter().any(|name| app::auth::session::cookie_value(c, name).is_some()));
+    let jar = axum_extra::extract::cookie::CookieJar::from_headers(req.headers());
+    let ours = OUR_COOKIES.iter().any(|name| jar.get(name).is_some());
     if req.method() != Method::GET || ours {
         return None;
     }

@@ -1,5 +1,9 @@
 //! Reader accounts: sign-up, log-in, log-out and sessions.
 
+#[cfg(feature = "ssr")]
+pub mod cookies;
+#[cfg(feature = "ssr")]
+pub mod extract;
 pub mod names;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -99,7 +103,7 @@ impl FormFlash {
 #[server(prefix = "/_fn")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     let state = crate::state::app_state()?;
-    service::user_for_token(&state, request::token(&state).as_deref()).await
+    request::viewer(&state).await
 }
 
 /// The error of the last form post without JavaScript, once.
@@ -112,9 +116,11 @@ pub async fn take_form_flash() -> Result<FormFlash, AppError> {
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<String, AppError> {
     let state = crate::state::app_state()?;
     let next = names::safe_next(next.as_deref());
-    match service::login(&state, &login, &password, &request::client(&state)).await {
+    match service::login(&state, &login, &password, &request::client(&state).await?).await {
         Ok(done) => {
-            request::set_cookie(&done.set_cookie);
+            request::send(
+                axum_extra::extract::cookie::CookieJar::new().add(cookies::session(&state.site, &done.token)),
+            );
             request::redirect_plain_form(&next);
             Ok(next)
         }
@@ -132,9 +138,11 @@ pub async fn signup(
     let state = crate::state::app_state()?;
     let next = names::safe_next(next.as_deref());
     let input = service::SignupInput { username: &username, email: &email, password: &password };
-    match service::signup(&state, input, &request::client(&state)).await {
+    match service::signup(&state, input, &request::client(&state).await?).await {
         Ok(done) => {
-            request::set_cookie(&done.set_cookie);
+            request::send(
+                axum_extra::extract::cookie::CookieJar::new().add(cookies::session(&state.site, &done.token)),
+            );
             request::redirect_plain_form(&next);
             Ok(next)
         }
@@ -149,8 +157,8 @@ pub async fn signup(
 #[server(prefix = "/_fn")]
 pub async fn logout() -> Result<(), AppError> {
     let state = crate::state::app_state()?;
-    let clear = service::logout(&state, request::token(&state).as_deref()).await?;
-    request::set_cookie(&clear);
+    service::logout(&state, request::token(&state).await?.as_deref()).await?;
+    request::send(axum_extra::extract::cookie::CookieJar::new().add(cookies::session_cleared(&state.site)));
     request::redirect_plain_form("/");
     Ok(())
 }

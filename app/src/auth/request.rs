@@ -1,63 +1,83 @@
 //! What server functions read from and write to the HTTP exchange: the
 //! session cookie, the client address, redirects and form flashes.
 
-use super::{session, FormFlash};
-use crate::{errors::AppError, state::AppState};
+use super::{
+    cookies,
+    extract::{ReactionReader, SessionToken, SignedIn, Viewer},
+    service::Client,
+    FormFlash,
+};
+use crate::{
+    client_addr::ClientAddr,
+    errors::AppError,
+    reactions::guest::Reader,
+    state::{app_state, AppState},
+};
+use axum::{extract::FromRequestParts, response::IntoResponseParts};
+use axum_extra::extract::cookie::{CookieJar, SignedCookieJar};
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-/// Carries a no-JavaScript form's error and values across its redirect (60 s).
-pub const FLASH_COOKIE: &str = "spotlight_flash";
+/// Runs one of the shared extractors (`super::extract`) on the current
+/// server-function request, keeping its typed error (`leptos_axum::extract`
+/// would flatten it to a string).
+pub async fn extract<T>(state: &AppState) -> Result<T, AppError>
+where
+    T: FromRequestParts<AppState, Rejection = AppError>,
+{
+    let mut parts = use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request Parts missing from the Leptos context");
+        AppError::Internal
+    })?;
+    T::from_request_parts(&mut parts, state).await
+}
 
-pub fn token(state: &AppState) -> Option<String> {
-    use_context::<Parts>().and_then(|parts| session::token_from_headers(&state.site, &parts.headers))
+pub async fn token(state: &AppState) -> Result<Option<String>, AppError> {
+    Ok(extract::<SessionToken>(state).await?.0)
 }
 
 /// The signed-in reader of the current server-function request: what server
 /// functions hand to the services, which never read the request themselves.
 pub async fn viewer(state: &AppState) -> Result<Option<super::CurrentUser>, AppError> {
-    super::service::user_for_token(state, token(state).as_deref()).await
+    Ok(extract::<Viewer>(state).await?.0)
 }
 
 pub async fn require_viewer(state: &AppState) -> Result<super::CurrentUser, AppError> {
-    viewer(state).await?.ok_or(AppError::Unauthorized)
+    Ok(extract::<SignedIn>(state).await?.0)
 }
 
 /// The reactions reader of the current request (account or guest cookie).
-pub async fn reader(state: &AppState) -> Result<Option<crate::reactions::guest::Reader>, AppError> {
-    crate::reactions::guest::resolve(state, &headers()).await
+pub async fn reader(state: &AppState) -> Result<Option<Reader>, AppError> {
+    Ok(extract::<ReactionReader>(state).await?.0)
 }
 
-/// Like `reader`, but a new guest (with its cookie set) when there is none.
-pub async fn reader_or_new_guest(state: &AppState) -> Result<crate::reactions::guest::Reader, AppError> {
-    let (reader, cookie) = crate::reactions::guest::resolve_or_create(state, &headers()).await?;
-    if let Some(cookie) = cookie {
-        set_cookie(&cookie);
+/// Like `reader`, but a new guest (with its signed cookie set) when there is none.
+pub async fn reader_or_new_guest(state: &AppState) -> Result<Reader, AppError> {
+    if let Some(reader) = reader(state).await? {
+        return Ok(reader);
     }
-    Ok(reader)
-}
-
-fn headers() -> http::HeaderMap {
-    use_context::<Parts>().map(|p| p.headers).unwrap_or_default()
+    let id = crate::reactions::guest::new_id();
+    send(SignedCookieJar::new(state.cookie_key.clone()).add(cookies::guest(&state.site, &id)));
+    Ok(Reader::Guest(id))
 }
 
 /// The client of the current request, for the account service.
-pub fn client(state: &AppState) -> super::service::Client {
-    let headers = use_context::<Parts>().map(|p| p.headers).unwrap_or_default();
-    super::service::Client::from_headers(state, &headers, client_ip())
+pub async fn client(state: &AppState) -> Result<Client, AppError> {
+    extract::<Client>(state).await
 }
 
 /// The client's address as the HTTP layer resolved it (see `client_addr`).
-pub fn client_ip() -> String {
-    use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::client_addr::ClientAddr>().map(|c| c.0.clone()))
-        .unwrap_or_else(|| "unknown".to_owned())
+pub fn client_addr() -> ClientAddr {
+    use_context::<Parts>().map_or_else(|| ClientAddr("unknown".to_owned()), |parts| ClientAddr::of(&parts))
 }
 
-pub fn set_cookie(value: &str) {
-    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
-        res.append_header(header::SET_COOKIE, value);
+/// Sends what a cookie jar changed with the server function's response.
+pub fn send(jar: impl IntoResponseParts) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        for value in cookies::set_cookie_values(jar) {
+            res.append_header(header::SET_COOKIE, value);
+        }
     }
 }
 
@@ -88,7 +108,9 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
             values: values.iter().map(|(k, v)| ((*k).to_owned(), v.chars().take(254).collect())).collect(),
         };
         let encoded = hex::encode(serde_json::to_vec(&flash).unwrap_or_default());
-        set_cookie(&format!("{FLASH_COOKIE}={encoded}; HttpOnly; SameSite=Lax; Path=/; Max-Age=60{}", secure()));
+        if let Ok(state) = app_state() {
+            send(CookieJar::new().add(cookies::flash(&state.site, encoded)));
+        }
         redirect_plain_form(back_to);
     } else if let (Some(retry_after_secs), Some(res)) = (err.retry_after(), use_context::<ResponseOptions>()) {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
@@ -103,25 +125,12 @@ pub fn fail_form(err: AppError, back_to: &str, values: &[(&str, &str)]) -> AppEr
     err
 }
 
-/// `; Secure` when the site is served over https, like the session cookie.
-fn secure() -> &'static str {
-    if crate::state::app_state().is_ok_and(|s| s.site.is_https()) {
-        "; Secure"
-    } else {
-        ""
-    }
-}
-
 /// Reads and clears the flash cookie.
 pub fn take_flash() -> FormFlash {
     let Some(parts) = use_context::<Parts>() else { return FormFlash::default() };
-    let raw = parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| session::cookie_value(h, FLASH_COOKIE).map(str::to_owned));
-    let Some(raw) = raw else { return FormFlash::default() };
-    set_cookie(&format!("{FLASH_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}", secure()));
+    let Some(raw) = cookies::flash_value(&parts.headers) else { return FormFlash::default() };
+    if let Ok(state) = app_state() {
+        send(CookieJar::new().add(cookies::flash_cleared(&state.site)));
+    }
     hex::decode(raw).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
 }

@@ -7,22 +7,13 @@ use super::{
 use crate::{db::now, errors::AppError, state::AppState, throttle};
 
 /// Who is knocking: address (for rate limits), any current session (ended at
-/// log-in) and any guest id (whose reactions move to the account).
+/// log-in) and any guest id (whose reactions move to the account). Built from
+/// a request by the extractor in `super::extract`.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
     pub ip: String,
     pub session: Option<String>,
     pub guest: Option<String>,
-}
-
-impl Client {
-    pub fn from_headers(state: &AppState, headers: &http::HeaderMap, ip: String) -> Self {
-        Self {
-            ip,
-            session: session::token_from_headers(&state.site, headers),
-            guest: crate::reactions::guest::guest_id(state, headers),
-        }
-    }
 }
 
 async fn after_login(state: &AppState, user_id: i64, client: &Client) -> Result<String, AppError> {
@@ -32,10 +23,11 @@ async fn after_login(state: &AppState, user_id: i64, client: &Client) -> Result<
     start_session(state, user_id, client.session.as_deref()).await
 }
 
-/// A successful sign-up or log-in: the user and the `Set-Cookie` value.
+/// A successful sign-up or log-in: the user and the new session's token
+/// (which the HTTP layer puts in the session cookie).
 pub struct LoggedIn {
     pub user: CurrentUser,
-    pub set_cookie: String,
+    pub token: String,
 }
 
 fn current(id: i64, username: String, role: Role, banned_at: Option<i64>, created_at: i64) -> CurrentUser {
@@ -58,7 +50,7 @@ async fn start_session(state: &AppState, user_id: i64, old_token: Option<&str>) 
     let now = now();
     store::insert_session(&state.db, &session::token_hash(&token), user_id, now, now + session::ABSOLUTE_LIFETIME_SECS)
         .await?;
-    Ok(session::set_cookie(&state.site, &token))
+    Ok(token)
 }
 
 /// Hashes the password and stores the account; `None` when the name or email is taken.
@@ -114,8 +106,8 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
     tracing::info!(user_id = id, "account created");
-    let set_cookie = after_login(state, id, client).await?;
-    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at), set_cookie })
+    let token = after_login(state, id, client).await?;
+    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at), token })
 }
 
 pub async fn login(state: &AppState, login: &str, password: &str, client: &Client) -> Result<LoggedIn, AppError> {
@@ -164,11 +156,8 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
         Some(user) if ok => {
             release(state, &tickets).await?;
             throttle::clear(&state.db, limits.login_per_account_ip, &format!("{key}|{ip}")).await?;
-            let set_cookie = after_login(state, user.id, client).await?;
-            Ok(LoggedIn {
-                user: current(user.id, user.username, user.role, user.banned_at, user.created_at),
-                set_cookie,
-            })
+            let token = after_login(state, user.id, client).await?;
+            Ok(LoggedIn { user: current(user.id, user.username, user.role, user.banned_at, user.created_at), token })
         }
         _ => Err(AppError::Unauthorized),
     }
@@ -181,12 +170,12 @@ async fn release(state: &AppState, tickets: &[throttle::Ticket]) -> Result<(), A
     Ok(())
 }
 
-/// Ends the session on the server; returns the `Set-Cookie` value that clears it.
-pub async fn logout(state: &AppState, token: Option<&str>) -> Result<String, AppError> {
+/// Ends the session on the server (the HTTP layer clears the cookie).
+pub async fn logout(state: &AppState, token: Option<&str>) -> Result<(), AppError> {
     if let Some(token) = token {
         store::delete_session(&state.db, &session::token_hash(token)).await?;
     }
-    Ok(session::clear_cookie(&state.site))
+    Ok(())
 }
 
 /// The user behind a session token; expired and idle sessions are ended here.

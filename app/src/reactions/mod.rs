@@ -167,8 +167,8 @@ pub async fn get_reactions(slug: String) -> Result<Reactions, AppError> {
 pub async fn toggle_reaction(slug: String, reaction: String) -> Result<Reactions, AppError> {
     let state = crate::state::app_state()?;
     let reader = crate::auth::request::reader_or_new_guest(&state).await?;
-    let ip = crate::auth::request::client_ip();
-    let result = service::toggle(&state, &slug, &reader, &reaction, &ip).await;
+    let ip = crate::auth::request::client_addr();
+    let result = service::toggle(&state, &slug, &reader, &reaction, &ip.0).await;
     crate::auth::request::redirect_plain_form(&format!("/articles/{slug}#reactions"));
     result
 }

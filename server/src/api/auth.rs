@@ -1,71 +1,25 @@
 use super::{ApiError, ApiJson, ErrorBody};
 use app::{
-    auth::{service, session, CurrentUser},
-    errors::AppError,
+    auth::{
+        cookies,
+        extract::{SessionToken, SignedIn},
+        service, CurrentUser,
+    },
     state::AppState,
 };
 use axum::{
-    extract::{FromRequestParts, State},
-    http::{header, request::Parts, HeaderMap, StatusCode},
+    extract::State,
+    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// The session token of the request, if any.
-pub struct SessionToken(pub Option<String>);
-
-impl FromRequestParts<AppState> for SessionToken {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self(session::token_from_headers(&state.site, &parts.headers)))
-    }
-}
-
-/// The logged-in user; 401 for guests.
-pub struct User(pub CurrentUser);
-
-impl FromRequestParts<AppState> for User {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = session::token_from_headers(&state.site, &parts.headers);
-        Ok(Self(service::require_user(state, token.as_deref()).await?))
-    }
-}
-
-/// The logged-in user, or `None` for guests.
-pub struct MaybeUser(pub Option<CurrentUser>);
-
-impl FromRequestParts<AppState> for MaybeUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = session::token_from_headers(&state.site, &parts.headers);
-        Ok(Self(service::user_for_token(state, token.as_deref()).await?))
-    }
-}
-
-/// The client's address, the key of per-address rate limits.
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<app::client_addr::ClientAddr>().map(|c| c.0.clone());
-        Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
-    }
-}
-
-fn with_cookie(status: StatusCode, cookie: &str, user: CurrentUser) -> Response {
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = cookie.parse() {
-        headers.insert(header::SET_COOKIE, v);
-    }
-    (status, headers, Json(user)).into_response()
+fn signed_in(status: StatusCode, state: &AppState, done: service::LoggedIn) -> Response {
+    let jar = CookieJar::new().add(cookies::session(&state.site, &done.token));
+    (status, jar, Json(done.user)).into_response()
 }
 
 /// A new account.
@@ -94,14 +48,12 @@ pub struct SignupBody {
 ))]
 pub async fn signup(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    client: service::Client,
     ApiJson(body): ApiJson<SignupBody>,
 ) -> Result<Response, ApiError> {
     let input = service::SignupInput { username: &body.username, email: &body.email, password: &body.password };
-    let client = service::Client::from_headers(&state, &headers, ip);
     let done = service::signup(&state, input, &client).await?;
-    Ok(with_cookie(StatusCode::CREATED, &done.set_cookie, done.user))
+    Ok(signed_in(StatusCode::CREATED, &state, done))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -126,13 +78,11 @@ pub struct LoginBody {
 ))]
 pub async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    client: service::Client,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let client = service::Client::from_headers(&state, &headers, ip);
     let done = service::login(&state, &body.login, &body.password, &client).await?;
-    Ok(with_cookie(StatusCode::OK, &done.set_cookie, done.user))
+    Ok(signed_in(StatusCode::OK, &state, done))
 }
 
 /// Ends the session on the server and clears the cookie.
@@ -140,8 +90,8 @@ pub async fn login(
     (status = 204, description = "Signed out (also when there was no session)"),
 ))]
 pub async fn logout(State(state): State<AppState>, SessionToken(token): SessionToken) -> Result<Response, ApiError> {
-    let clear = service::logout(&state, token.as_deref()).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+    service::logout(&state, token.as_deref()).await?;
+    Ok((StatusCode::NO_CONTENT, CookieJar::new().add(cookies::session_cleared(&state.site))).into_response())
 }
 
 /// The signed-in reader.
@@ -149,6 +99,6 @@ pub async fn logout(State(state): State<AppState>, SessionToken(token): SessionT
     (status = 200, description = "The reader", body = CurrentUser),
     (status = 401, description = "Not signed in", body = ErrorBody),
 ))]
-pub async fn me(MaybeUser(user): MaybeUser) -> Result<Json<CurrentUser>, ApiError> {
-    user.map(Json).ok_or(ApiError(AppError::Unauthorized))
+pub async fn me(SignedIn(user): SignedIn) -> Json<CurrentUser> {
+    Json(user)
 }

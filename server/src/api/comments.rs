@@ -1,12 +1,12 @@
 //! Comment threads: list, post, reply, edit, delete, like, report.
 
 use super::{
-    auth::{MaybeUser, User},
     extract::{ApiPath, ApiQuery},
     params::{IdParam, SlugParam, ThreadParam},
     ApiError, ApiJson, ErrorBody,
 };
 use app::{
+    auth::extract::{SignedIn, Viewer},
     comments::{service, Comment, CommentPage, RepliesPage, Sort},
     state::AppState,
 };
@@ -41,7 +41,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     ApiQuery(q): ApiQuery<ListQuery>,
-    MaybeUser(viewer): MaybeUser,
+    Viewer(viewer): Viewer,
 ) -> Result<Json<CommentPage>, ApiError> {
     let sort = Sort::parse(q.sort.as_deref())?;
     Ok(Json(service::list(&state, &slug, sort, q.cursor.as_deref(), viewer.as_ref()).await?))
@@ -68,7 +68,7 @@ pub async fn replies(
     State(state): State<AppState>,
     ApiPath(ThreadParam { slug, id }): ApiPath<ThreadParam>,
     ApiQuery(q): ApiQuery<RepliesQuery>,
-    MaybeUser(viewer): MaybeUser,
+    Viewer(viewer): Viewer,
 ) -> Result<Json<RepliesPage>, ApiError> {
     Ok(Json(service::more_replies(&state, &slug, id, q.after, viewer.as_ref()).await?))
 }
@@ -113,7 +113,7 @@ pub struct PostedComment {
 pub async fn create(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
     ApiJson(new): ApiJson<NewComment>,
 ) -> Result<(StatusCode, [(header::HeaderName, String); 1], Json<PostedComment>), ApiError> {
     let posted = service::post(&state, &slug, &user, &new.body, new.parent_id).await?;
@@ -137,7 +137,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    MaybeUser(viewer): MaybeUser,
+    Viewer(viewer): Viewer,
 ) -> Result<Json<Comment>, ApiError> {
     Ok(Json(service::one(&state, id, viewer.as_ref()).await?))
 }
@@ -165,7 +165,7 @@ pub struct Edit {
 pub async fn edit(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
     ApiJson(edit): ApiJson<Edit>,
 ) -> Result<Json<Comment>, ApiError> {
     let (_, comment) = service::edit(&state, id, &user, &edit.body).await?;
@@ -186,7 +186,7 @@ pub async fn edit(
 pub async fn delete(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
 ) -> Result<StatusCode, ApiError> {
     service::delete(&state, id, &user).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -213,7 +213,7 @@ pub struct LikeState {
 pub async fn like(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
 ) -> Result<Json<LikeState>, ApiError> {
     let (_, likes, liked) = service::set_like(&state, id, &user, true).await?;
     Ok(Json(LikeState { id, likes, liked }))
@@ -232,7 +232,7 @@ pub async fn like(
 pub async fn unlike(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
 ) -> Result<Json<LikeState>, ApiError> {
     let (_, likes, liked) = service::set_like(&state, id, &user, false).await?;
     Ok(Json(LikeState { id, likes, liked }))
@@ -267,7 +267,7 @@ pub struct Reported {
 pub async fn report(
     State(state): State<AppState>,
     ApiPath(IdParam { id }): ApiPath<IdParam>,
-    User(user): User,
+    SignedIn(user): SignedIn,
     ApiJson(r): ApiJson<Report>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {
     service::report(&state, id, &user, &r.reason).await?;

@@ -1,16 +1,18 @@
 //! `GET | PUT | DELETE /articles/{slug}/reactions`.
 
-use super::{auth::ClientIp, extract::ApiPath, params::SlugParam, ApiError, ApiJson, ErrorBody};
+use super::{extract::ApiPath, params::SlugParam, ApiError, ApiJson, ErrorBody};
 use app::{
+    auth::{cookies, extract::ReactionReader},
+    client_addr::ClientAddr,
     reactions::{guest, service, Reactions},
     state::AppState,
 };
 use axum::{
     extract::State,
-    http::{header, HeaderMap},
     response::{IntoResponse, Response},
     Json,
 };
+use axum_extra::extract::cookie::SignedCookieJar;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -31,12 +33,20 @@ impl From<Reactions> for ReactionsBody {
     }
 }
 
-fn respond(r: Reactions, cookie: Option<String>) -> Response {
-    let mut res = Json(ReactionsBody::from(r)).into_response();
-    if let Some(value) = cookie.and_then(|c| c.parse().ok()) {
-        res.headers_mut().insert(header::SET_COOKIE, value);
+/// The reader of a reaction write: who they are, or a new guest whose signed cookie goes in `jar`.
+fn reader_or_new_guest(
+    state: &AppState,
+    reader: Option<guest::Reader>,
+    jar: SignedCookieJar,
+) -> (guest::Reader, SignedCookieJar) {
+    match reader {
+        Some(reader) => (reader, jar),
+        None => {
+            let id = guest::new_id();
+            let jar = jar.add(cookies::guest(&state.site, &id));
+            (guest::Reader::Guest(id), jar)
+        }
     }
-    res
 }
 
 /// The counts, and the asker's pick (by account or guest cookie).
@@ -49,9 +59,8 @@ fn respond(r: Reactions, cookie: Option<String>) -> Response {
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
-    headers: HeaderMap,
+    ReactionReader(reader): ReactionReader,
 ) -> Result<Json<ReactionsBody>, ApiError> {
-    let reader = guest::resolve(&state, &headers).await?;
     Ok(Json(service::get(&state, &slug, reader.as_ref()).await?.into()))
 }
 
@@ -89,13 +98,14 @@ impl ToSchema for KindName {}
 pub async fn put(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    ClientAddr(ip): ClientAddr,
+    ReactionReader(reader): ReactionReader,
+    jar: SignedCookieJar,
     ApiJson(pick): ApiJson<Pick>,
 ) -> Result<Response, ApiError> {
-    let (reader, cookie) = guest::resolve_or_create(&state, &headers).await?;
+    let (reader, jar) = reader_or_new_guest(&state, reader, jar);
     let r = service::set(&state, &slug, &reader, &pick.reaction, &ip).await?;
-    Ok(respond(r, cookie))
+    Ok((jar, Json(ReactionsBody::from(r))).into_response())
 }
 
 /// Takes the asker's pick back.
@@ -109,10 +119,11 @@ pub async fn put(
 pub async fn delete(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    ClientAddr(ip): ClientAddr,
+    ReactionReader(reader): ReactionReader,
+    jar: SignedCookieJar,
 ) -> Result<Response, ApiError> {
-    let (reader, cookie) = guest::resolve_or_create(&state, &headers).await?;
+    let (reader, jar) = reader_or_new_guest(&state, reader, jar);
     let r = service::remove(&state, &slug, &reader, &ip).await?;
-    Ok(respond(r, cookie))
+    Ok((jar, Json(ReactionsBody::from(r))).into_response())
 }

@@ -405,7 +405,7 @@ async fn on_an_https_site_the_form_flash_cookie_is_secure() {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with(app::auth::request::FLASH_COOKIE))
+        .find(|c| c.starts_with(app::auth::cookies::FLASH))
         .expect("a flash cookie");
-    assert!(flash.contains("; Secure") && flash.contains("HttpOnly"), "{flash}");
+    assert!(flash.contains("; Secure") && flash.contains("; HttpOnly"), "{flash}");
 }

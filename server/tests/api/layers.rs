@@ -80,3 +80,30 @@ fn areas_reach_each_other_through_services_not_stores() {
         }
     }
 }
+
+#[test]
+fn services_never_read_the_http_request() {
+    for (path, code) in all_sources().into_iter().filter(|(p, _)| p.ends_with("/service.rs")) {
+        for needle in ["use_context::<Parts>", "ResponseOptions", "HeaderMap", "leptos_axum", "request::"] {
+            assert!(!code.contains(needle), "{path} reads the HTTP exchange ({needle}); take it as an argument");
+        }
+    }
+    // Server functions reach the request only through `auth::request`, which runs the shared extractors.
+    for (path, code) in all_sources() {
+        if !path.ends_with("app/src/auth/request.rs") {
+            assert!(!code.contains("use_context::<Parts>"), "{path} reads the request itself; use auth::request");
+        }
+    }
+}
+
+#[test]
+fn cookies_are_built_and_read_in_one_place() {
+    for (path, code) in all_sources() {
+        if path.ends_with("app/src/auth/cookies.rs") {
+            continue;
+        }
+        for needle in ["HttpOnly;", "Max-Age=", "SameSite=", "header::COOKIE", "insert(header::SET_COOKIE"] {
+            assert!(!code.contains(needle), "{path} writes or parses a cookie by hand ({needle}); use auth::cookies");
+        }
+    }
+}
