@@ -22,8 +22,6 @@ use serde::{Deserialize, Serialize};
 
 /// What an account may do. Stored as lower-case text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
@@ -31,6 +29,9 @@ pub enum Role {
     Moderator,
     Admin,
 }
+
+#[cfg(feature = "ssr")]
+crate::text_column!(Role, Role::parse, Role::as_str);
 
 impl Role {
     pub fn parse(s: &str) -> Option<Self> {

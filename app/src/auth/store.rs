@@ -1,4 +1,4 @@
-//! Account and session SQL (SQLite dialect).
+//! Account and session SQL. Portable SQL: see `db::Backend` for where the dialects differ.
 
 use super::Role;
 use crate::db::Db;
@@ -16,21 +16,21 @@ pub struct UserRow {
 const USER_COLUMNS: &str = "id, username, role, password_hash, banned_at, created_at";
 
 pub async fn by_login(db: &Db, key: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = ?1 OR email_key = ?1"))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1 OR email_key = $1"))
         .bind(key)
         .fetch_optional(db)
         .await
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = ?"))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"))
         .bind(username.to_ascii_lowercase())
         .fetch_optional(db)
         .await
 }
 
 pub async fn username_taken(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE username_key = ?")
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE username_key = $1")
         .bind(key)
         .fetch_optional(db)
         .await?
@@ -38,7 +38,7 @@ pub async fn username_taken(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
 }
 
 pub async fn email_taken(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE email_key = ?")
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM users WHERE email_key = $1")
         .bind(key)
         .fetch_optional(db)
         .await?
@@ -58,7 +58,7 @@ pub struct NewUser<'a> {
 pub async fn insert_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<Option<i64>, sqlx::Error> {
     let result = sqlx::query_scalar(
         "INSERT INTO users (username, username_key, email, email_key, password_hash, role, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user.username)
     .bind(user.username_key)
@@ -77,7 +77,7 @@ pub async fn insert_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<Option<
 }
 
 pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET role = ? WHERE username_key = ?")
+    let done = sqlx::query("UPDATE users SET role = $1 WHERE username_key = $2")
         .bind(role)
         .bind(username.to_ascii_lowercase())
         .execute(db)
@@ -93,7 +93,7 @@ pub async fn insert_session(
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -119,7 +119,7 @@ pub struct SessionRow {
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.user_id, u.username, u.role, u.banned_at, u.created_at, s.last_seen_at, s.expires_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
@@ -127,7 +127,7 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sq
 }
 
 pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
         .bind(now)
         .bind(token_hash)
         .execute(db)
@@ -136,6 +136,6 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sq
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
     Ok(())
 }

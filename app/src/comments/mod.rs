@@ -55,8 +55,6 @@ impl Sort {
 
 /// Where a comment stands. Stored as lower-case text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "TEXT", rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CommentStatus {
@@ -71,8 +69,15 @@ pub enum CommentStatus {
     Deleted,
 }
 
+#[cfg(feature = "ssr")]
+crate::text_column!(CommentStatus, CommentStatus::parse, CommentStatus::as_str);
+
 impl CommentStatus {
     pub const ALL: [Self; 4] = [Self::Visible, Self::Held, Self::Hidden, Self::Deleted];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
 
     pub fn as_str(&self) -> &'static str {
         match self {

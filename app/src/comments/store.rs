@@ -1,11 +1,11 @@
-//! Comment SQL (SQLite dialect).
+//! Comment SQL. Portable SQL: see `db::Backend` for where the dialects differ.
 
 use super::{CommentStatus, Sort};
 use crate::{
-    db::Db,
+    db::{Backend, Db},
     live::{self, Logged},
 };
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommentRow {
@@ -31,8 +31,8 @@ const COLUMNS: &str = "c.id, c.article_id, c.author_id, u.username AS author, c.
 /// Who may see what: everyone sees visible comments and deleted ones that keep
 /// live replies; authors see their own held ones; moderators see everything.
 const VISIBLE_TO: &str = "(c.status = 'visible' \
-    OR (c.status = 'held' AND c.author_id = ?2) \
-    OR ?3 = 1 \
+    OR (c.status = 'held' AND c.author_id = $2) \
+    OR $3 = 1 \
     OR (c.status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.status = 'visible')))";
 
 #[derive(Debug, Clone, Copy)]
@@ -68,9 +68,15 @@ pub async fn threads(
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.article_id = ?1 AND c.depth = 1 AND {VISIBLE_TO} {after} ORDER BY {order} LIMIT ?4"
+         WHERE c.article_id = $1 AND c.depth = 1 AND {VISIBLE_TO} {after} ORDER BY {order} LIMIT $4"
     );
-    sqlx::query_as(&sql).bind(article_id).bind(vis.viewer_id).bind(vis.moderator).bind(limit).fetch_all(db).await
+    sqlx::query_as(&sql)
+        .bind(article_id)
+        .bind(vis.viewer_id)
+        .bind(i64::from(vis.moderator))
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// The first `per_thread` replies after `after` in each of the given threads, oldest first.
@@ -85,16 +91,17 @@ pub async fn replies(
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let ids_in = Backend::of(db).ids_in("$1");
     let sql = format!(
         "SELECT * FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS rn \
          FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND c.id > ?5 AND {VISIBLE_TO}) \
-         WHERE rn <= ?4 ORDER BY id"
+         WHERE c.thread_id IN ({ids_in}) AND c.depth > 1 AND c.id > $5 AND {VISIBLE_TO}) AS t \
+         WHERE rn <= $4 ORDER BY id"
     );
     sqlx::query_as(&sql)
         .bind(ids)
         .bind(vis.viewer_id)
-        .bind(vis.moderator)
+        .bind(i64::from(vis.moderator))
         .bind(per_thread)
         .bind(after)
         .fetch_all(db)
@@ -112,23 +119,24 @@ pub async fn reply_counts(
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let ids_in = Backend::of(db).ids_in("$1");
     let sql = format!(
         "SELECT c.thread_id, COUNT(*) FROM comments c \
-         WHERE c.thread_id IN (SELECT value FROM json_each(?1)) AND c.depth > 1 AND c.id > ?4 AND {VISIBLE_TO} \
+         WHERE c.thread_id IN ({ids_in}) AND c.depth > 1 AND c.id > $4 AND {VISIBLE_TO} \
          GROUP BY c.thread_id"
     );
-    sqlx::query_as(&sql).bind(ids).bind(vis.viewer_id).bind(vis.moderator).bind(after).fetch_all(db).await
+    sqlx::query_as(&sql).bind(ids).bind(vis.viewer_id).bind(i64::from(vis.moderator)).bind(after).fetch_all(db).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<CommentRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
-async fn get_in(conn: &mut SqliteConnection, id: i64) -> Result<CommentRow, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?"))
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<CommentRow, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1"))
         .bind(id)
         .fetch_one(conn)
         .await
@@ -140,17 +148,15 @@ pub async fn liked_by(db: &Db, user_id: i64, ids: &[i64]) -> Result<Vec<i64>, sq
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    sqlx::query_scalar(
-        "SELECT comment_id FROM comment_likes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(user_id)
-    .bind(ids)
-    .fetch_all(db)
-    .await
+    let sql = format!(
+        "SELECT comment_id FROM comment_likes WHERE user_id = $1 AND comment_id IN ({})",
+        Backend::of(db).ids_in("$2")
+    );
+    sqlx::query_scalar(&sql).bind(user_id).bind(ids).fetch_all(db).await
 }
 
 pub async fn visible_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT comment_count FROM articles WHERE id = ?").bind(article_id).fetch_one(db).await
+    sqlx::query_scalar("SELECT comment_count FROM articles WHERE id = $1").bind(article_id).fetch_one(db).await
 }
 
 /// Whether the author wrote the same text (other than in comment `except`) since `since`.
@@ -162,8 +168,8 @@ pub async fn recent_same_text(
     except: i64,
 ) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM comments WHERE author_id = ? AND body_hash = ? AND COALESCE(edited_at, created_at) > ? \
-         AND status != 'deleted' AND id != ? LIMIT 1",
+        "SELECT 1 FROM comments WHERE author_id = $1 AND body_hash = $2 AND COALESCE(edited_at, created_at) > $3 \
+         AND status != 'deleted' AND id != $4 LIMIT 1",
     )
     .bind(author_id)
     .bind(hash)
@@ -176,11 +182,11 @@ pub async fn recent_same_text(
 
 /// The text a comment was written in (Markdown-ish source, before rendering).
 pub async fn source(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT body_source FROM comments WHERE id = ?").bind(id).fetch_optional(db).await
+    sqlx::query_scalar("SELECT body_source FROM comments WHERE id = $1").bind(id).fetch_optional(db).await
 }
 
 pub async fn comments_by(db: &Db, author_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE author_id = ?").bind(author_id).fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE author_id = $1").bind(author_id).fetch_one(db).await
 }
 
 pub struct NewComment<'a> {
@@ -203,7 +209,7 @@ pub async fn insert(db: &Db, new: NewComment<'_>) -> Result<(CommentRow, Option<
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comments (article_id, author_id, parent_id, thread_id, depth, reply_to_user, body_source, body_html, \
-            body_hash, status, created_at) VALUES (?, ?, ?, COALESCE(?, 0), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            body_hash, status, created_at) VALUES ($1, $2, $3, COALESCE($4, 0), $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.article_id)
     .bind(new.author_id)
@@ -219,11 +225,11 @@ pub async fn insert(db: &Db, new: NewComment<'_>) -> Result<(CommentRow, Option<
     .fetch_one(&mut *tx)
     .await?;
     if new.thread_id.is_none() {
-        sqlx::query("UPDATE comments SET thread_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE comments SET thread_id = id WHERE id = $1").bind(id).execute(&mut *tx).await?;
     }
     let row = get_in(&mut tx, id).await?;
     let event = if new.status == CommentStatus::Visible {
-        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
+        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
             .bind(new.article_id)
             .execute(&mut *tx)
             .await?;
@@ -249,7 +255,7 @@ pub async fn update_body(
 ) -> Result<(CommentRow, Option<Logged>), sqlx::Error> {
     let mut tx = db.begin().await?;
     let before: CommentStatus = sqlx::query_scalar(
-        "UPDATE comments SET body_source = ?, body_html = ?, body_hash = ?, edited_at = ? WHERE id = ? \
+        "UPDATE comments SET body_source = $1, body_html = $2, body_hash = $3, edited_at = $4 WHERE id = $5 \
          RETURNING status",
     )
     .bind(source)
@@ -260,9 +266,9 @@ pub async fn update_body(
     .fetch_one(&mut *tx)
     .await?;
     if hold && before == CommentStatus::Visible {
-        sqlx::query("UPDATE comments SET status = 'held' WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE comments SET status = 'held' WHERE id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query(
-            "UPDATE articles SET comment_count = comment_count - 1 WHERE id = (SELECT article_id FROM comments WHERE id = ?)",
+            "UPDATE articles SET comment_count = comment_count - 1 WHERE id = (SELECT article_id FROM comments WHERE id = $1)",
         )
         .bind(id)
         .execute(&mut *tx)
@@ -296,24 +302,25 @@ pub async fn set_status(
 ) -> Result<StatusChange, sqlx::Error> {
     let mut tx = db.begin().await?;
     // A write first, so the transaction holds the write lock before it reads.
-    sqlx::query("UPDATE comments SET status = status WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE comments SET status = status WHERE id = $1").bind(id).execute(&mut *tx).await?;
     let before: CommentStatus =
-        sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
-    sqlx::query("UPDATE comments SET status = ? WHERE id = ?").bind(status).bind(id).execute(&mut *tx).await?;
+        sqlx::query_scalar("SELECT status FROM comments WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
     let row = get_in(&mut tx, id).await?;
     let delta = i64::from(status == CommentStatus::Visible) - i64::from(before == CommentStatus::Visible);
     if delta != 0 {
-        sqlx::query("UPDATE articles SET comment_count = comment_count + ? WHERE id = ?")
+        sqlx::query("UPDATE articles SET comment_count = comment_count + $1 WHERE id = $2")
             .bind(delta)
             .bind(row.article_id)
             .execute(&mut *tx)
             .await?;
     }
-    let has_replies: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ? AND status = 'visible')")
+    let visible_reply: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM comments WHERE parent_id = $1 AND status = 'visible' LIMIT 1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+    let has_replies = visible_reply.is_some();
     let event = match kind {
         Some(kind) => Some(live::store::append(&mut tx, row.article_id, kind, Some(id), String::new()).await?),
         None => None,
@@ -337,7 +344,7 @@ pub async fn set_like(
     let mut tx = db.begin().await?;
     let changed = if want {
         sqlx::query(
-            "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES (?, ?, ?)              ON CONFLICT (comment_id, user_id) DO NOTHING",
+            "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES ($1, $2, $3)              ON CONFLICT (comment_id, user_id) DO NOTHING",
         )
         .bind(comment_id)
         .bind(user_id)
@@ -345,7 +352,7 @@ pub async fn set_like(
         .execute(&mut *tx)
         .await?
     } else {
-        sqlx::query("DELETE FROM comment_likes WHERE comment_id = ? AND user_id = ?")
+        sqlx::query("DELETE FROM comment_likes WHERE comment_id = $1 AND user_id = $2")
             .bind(comment_id)
             .bind(user_id)
             .execute(&mut *tx)
@@ -354,13 +361,13 @@ pub async fn set_like(
     .rows_affected()
         == 1;
     let likes: i64 = if changed {
-        sqlx::query_scalar("UPDATE comments SET like_count = like_count + ? WHERE id = ? RETURNING like_count")
+        sqlx::query_scalar("UPDATE comments SET like_count = like_count + $1 WHERE id = $2 RETURNING like_count")
             .bind(if want { 1 } else { -1 })
             .bind(comment_id)
             .fetch_one(&mut *tx)
             .await?
     } else {
-        sqlx::query_scalar("SELECT like_count FROM comments WHERE id = ?").bind(comment_id).fetch_one(&mut *tx).await?
+        sqlx::query_scalar("SELECT like_count FROM comments WHERE id = $1").bind(comment_id).fetch_one(&mut *tx).await?
     };
     let event = if changed {
         Some(live::store::append(&mut tx, article_id, "comment.liked", Some(comment_id), String::new()).await?)
@@ -377,8 +384,9 @@ pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<CommentRow>, sqlx::Err
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let ids_in = Backend::of(db).ids_in("$1");
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id          WHERE c.id IN (SELECT value FROM json_each(?))"
+        "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id IN ({ids_in})"
     ))
     .bind(ids)
     .fetch_all(db)
@@ -391,19 +399,18 @@ pub async fn with_visible_replies(db: &Db, ids: &[i64]) -> Result<Vec<i64>, sqlx
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    sqlx::query_scalar(
-        "SELECT DISTINCT parent_id FROM comments          WHERE parent_id IN (SELECT value FROM json_each(?)) AND status = 'visible'",
-    )
-    .bind(ids)
-    .fetch_all(db)
-    .await
+    let sql = format!(
+        "SELECT DISTINCT parent_id FROM comments WHERE parent_id IN ({}) AND status = 'visible'",
+        Backend::of(db).ids_in("$1")
+    );
+    sqlx::query_scalar(&sql).bind(ids).fetch_all(db).await
 }
 
 /// Files a report; a second report of the same comment by the same reader
 /// changes nothing. Returns whether the report is new.
 pub async fn report(db: &Db, comment_id: i64, reporter_id: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO comment_reports (comment_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (comment_id, reporter_id) DO NOTHING",
     )
     .bind(comment_id)
@@ -426,22 +433,20 @@ pub struct QueueRow {
 
 /// Comments awaiting approval, then those with open reports, oldest first.
 pub async fn queue(db: &Db, limit: i64, offset: i64) -> Result<Vec<QueueRow>, sqlx::Error> {
-    sqlx::query_as(
+    let sql = format!(
         "SELECT c.id AS comment_id, a.slug, a.headline, \
-            (SELECT group_concat(r.reason, '\n') FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS reasons, \
+            (SELECT {string_agg}(r.reason, '\n') FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS reasons, \
             (SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) AS report_count \
          FROM comments c JOIN articles a ON a.id = c.article_id \
          WHERE c.status = 'held' OR EXISTS (SELECT 1 FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL) \
-         ORDER BY c.status = 'held' DESC, c.created_at, c.id LIMIT ? OFFSET ?",
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await
+         ORDER BY c.status = 'held' DESC, c.created_at, c.id LIMIT $1 OFFSET $2",
+        string_agg = Backend::of(db).string_agg()
+    );
+    sqlx::query_as(&sql).bind(limit).bind(offset).fetch_all(db).await
 }
 
 pub async fn resolve_reports(db: &Db, comment_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE comment_reports SET resolved_at = ? WHERE comment_id = ? AND resolved_at IS NULL")
+    sqlx::query("UPDATE comment_reports SET resolved_at = $1 WHERE comment_id = $2 AND resolved_at IS NULL")
         .bind(now)
         .bind(comment_id)
         .execute(db)
@@ -450,7 +455,7 @@ pub async fn resolve_reports(db: &Db, comment_id: i64, now: i64) -> Result<(), s
 }
 
 pub async fn ban(db: &Db, username: &str, now: Option<i64>) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET banned_at = ? WHERE username_key = ?")
+    let done = sqlx::query("UPDATE users SET banned_at = $1 WHERE username_key = $2")
         .bind(now)
         .bind(username.to_ascii_lowercase())
         .execute(db)
@@ -459,7 +464,7 @@ pub async fn ban(db: &Db, username: &str, now: Option<i64>) -> Result<bool, sqlx
 }
 
 pub async fn article_slug(db: &Db, article_id: i64) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(article_id).fetch_one(db).await
+    sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1").bind(article_id).fetch_one(db).await
 }
 
 /// The comments a reader wrote that others can see, newest first, with their articles.
@@ -470,7 +475,7 @@ pub async fn by_author(
 ) -> Result<Vec<(i64, String, String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, a.slug, a.headline, c.body_html, c.created_at FROM comments c JOIN articles a ON a.id = c.article_id \
-         WHERE c.author_id = ? AND c.status = 'visible' ORDER BY c.id DESC LIMIT ?",
+         WHERE c.author_id = $1 AND c.status = 'visible' ORDER BY c.id DESC LIMIT $2",
     )
     .bind(author_id)
     .bind(limit)

@@ -1,21 +1,21 @@
-//! The live log's SQL (SQLite dialect).
+//! The live log's SQL.
 
 use super::Logged;
-use crate::db::{now, Db};
-use sqlx::SqliteConnection;
+use crate::db::{now, Backend, Db};
+use sqlx::AnyConnection;
 
 /// Appends an event inside the caller's transaction; returns it with its id.
 /// Comment events name their comment and carry no payload: what readers are
 /// sent is built from the comment as it is when it is sent.
 pub async fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     article_id: i64,
     kind: &str,
     comment_id: Option<i64>,
     payload: String,
 ) -> Result<Logged, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO live_events (article_id, kind, comment_id, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO live_events (article_id, kind, comment_id, payload, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(article_id)
     .bind(kind)
@@ -30,7 +30,7 @@ pub async fn append(
 /// Events of one article after `after_id`, oldest first.
 pub async fn since(db: &Db, article_id: i64, after_id: i64, limit: i64) -> Result<Vec<Logged>, sqlx::Error> {
     let rows: Vec<(i64, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT id, kind, comment_id, payload FROM live_events WHERE article_id = ? AND id > ? ORDER BY id LIMIT ?",
+        "SELECT id, kind, comment_id, payload FROM live_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(article_id)
     .bind(after_id)
@@ -45,7 +45,7 @@ pub async fn since(db: &Db, article_id: i64, after_id: i64, limit: i64) -> Resul
 
 /// The newest event id of an article (0 when none): where a fresh page starts listening.
 pub async fn latest_id(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM live_events WHERE article_id = ?")
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM live_events WHERE article_id = $1")
         .bind(article_id)
         .fetch_one(db)
         .await
@@ -53,7 +53,7 @@ pub async fn latest_id(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
 
 /// The last id pruned from an article's log (0 when nothing was).
 pub async fn floor(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(pruned_through), 0) FROM live_floors WHERE article_id = ?")
+    sqlx::query_scalar("SELECT COALESCE(MAX(pruned_through), 0) FROM live_floors WHERE article_id = $1")
         .bind(article_id)
         .fetch_one(db)
         .await
@@ -63,15 +63,14 @@ pub async fn floor(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {
 /// article how far its log now starts. Returns how many were deleted.
 pub async fn prune(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query(
+    let sql = format!(
         "INSERT INTO live_floors (article_id, pruned_through) \
-         SELECT article_id, MAX(id) FROM live_events WHERE created_at < ?1 GROUP BY article_id \
-         ON CONFLICT (article_id) DO UPDATE SET pruned_through = MAX(pruned_through, excluded.pruned_through)",
-    )
-    .bind(before)
-    .execute(&mut *tx)
-    .await?;
-    let deleted = sqlx::query("DELETE FROM live_events WHERE created_at < ?").bind(before).execute(&mut *tx).await?;
+         SELECT article_id, MAX(id) FROM live_events WHERE created_at < $1 GROUP BY article_id \
+         ON CONFLICT (article_id) DO UPDATE SET pruned_through = {greatest}(live_floors.pruned_through, excluded.pruned_through)",
+        greatest = Backend::of(db).greatest()
+    );
+    sqlx::query(&sql).bind(before).execute(&mut *tx).await?;
+    let deleted = sqlx::query("DELETE FROM live_events WHERE created_at < $1").bind(before).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(deleted.rows_affected())
 }

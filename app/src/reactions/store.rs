@@ -7,11 +7,11 @@ use crate::{
 };
 
 pub async fn counts(db: &Db, article_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?").bind(article_id).fetch_all(db).await
+    sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = $1").bind(article_id).fetch_all(db).await
 }
 
 pub async fn mine(db: &Db, article_id: i64, reader: &str) -> Result<Option<Kind>, sqlx::Error> {
-    sqlx::query_scalar("SELECT kind FROM reactions WHERE article_id = ? AND reader = ?")
+    sqlx::query_scalar("SELECT kind FROM reactions WHERE article_id = $1 AND reader = $2")
         .bind(article_id)
         .bind(reader)
         .fetch_optional(db)
@@ -36,22 +36,23 @@ pub async fn apply(
     payload: impl Fn(&[(String, i64)]) -> String,
 ) -> Result<Applied, sqlx::Error> {
     let mut tx = db.begin().await?;
-    // A write first, so the transaction holds the write lock from its first statement.
+    // One change per reader and article at a time (the pick is read, then written).
+    crate::db::lock(&mut tx, &format!("reaction:{article_id}:{reader}")).await?;
     let old: Option<Kind> =
-        sqlx::query_scalar("DELETE FROM reactions WHERE article_id = ? AND reader = ? RETURNING kind")
+        sqlx::query_scalar("DELETE FROM reactions WHERE article_id = $1 AND reader = $2 RETURNING kind")
             .bind(article_id)
             .bind(reader)
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(old) = &old {
-        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = ? AND kind = ?")
+        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = $1 AND kind = $2")
             .bind(article_id)
             .bind(old)
             .execute(&mut *tx)
             .await?;
     }
     if let Some(kind) = pick {
-        sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES ($1, $2, $3, $4)")
             .bind(article_id)
             .bind(reader)
             .bind(kind)
@@ -59,15 +60,15 @@ pub async fn apply(
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO reaction_counts (article_id, kind, count) VALUES (?, ?, 1) \
-             ON CONFLICT (article_id, kind) DO UPDATE SET count = count + 1",
+            "INSERT INTO reaction_counts (article_id, kind, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (article_id, kind) DO UPDATE SET count = reaction_counts.count + 1",
         )
         .bind(article_id)
         .bind(kind)
         .execute(&mut *tx)
         .await?;
     }
-    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = $1")
         .bind(article_id)
         .fetch_all(&mut *tx)
         .await?;
@@ -86,21 +87,21 @@ pub async fn apply(
 pub async fn merge(db: &Db, guest: &str, user: &str) -> Result<Vec<i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let dropped: Vec<(i64, Kind)> = sqlx::query_as(
-        "DELETE FROM reactions WHERE reader = ?1 AND article_id IN \
-         (SELECT article_id FROM reactions WHERE reader = ?2) RETURNING article_id, kind",
+        "DELETE FROM reactions WHERE reader = $1 AND article_id IN \
+         (SELECT article_id FROM reactions WHERE reader = $2) RETURNING article_id, kind",
     )
     .bind(guest)
     .bind(user)
     .fetch_all(&mut *tx)
     .await?;
     for (article_id, kind) in &dropped {
-        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = ? AND kind = ?")
+        sqlx::query("UPDATE reaction_counts SET count = count - 1 WHERE article_id = $1 AND kind = $2")
             .bind(article_id)
             .bind(kind)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE reactions SET reader = ? WHERE reader = ?").bind(user).bind(guest).execute(&mut *tx).await?;
+    sqlx::query("UPDATE reactions SET reader = $1 WHERE reader = $2").bind(user).bind(guest).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(dropped.into_iter().map(|(a, _)| a).collect())
 }
@@ -108,12 +109,12 @@ pub async fn merge(db: &Db, guest: &str, user: &str) -> Result<Vec<i64>, sqlx::E
 /// A server-side setting, stored first when missing (several instances
 /// starting at once agree on one value). Returns the stored value.
 pub async fn setting_or_insert(db: &Db, name: &str, value: &str) -> Result<String, sqlx::Error> {
-    sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .bind(value)
         .execute(db)
         .await?;
-    sqlx::query_scalar("SELECT value FROM settings WHERE name = ?").bind(name).fetch_one(db).await
+    sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_one(db).await
 }
 
 /// Logs the counts of an article as they are now (after a guest's picks merged).
@@ -123,7 +124,7 @@ pub async fn log_counts(
     payload: impl Fn(&[(String, i64)]) -> String,
 ) -> Result<Logged, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = ?")
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE article_id = $1")
         .bind(article_id)
         .fetch_all(&mut *tx)
         .await?;

@@ -31,13 +31,13 @@ pub struct Results {
     pub site_url: String,
 }
 
-/// Turns what a reader typed into a safe full-text query: words only, each
-/// quoted (so quotes, operators and column filters are plain text), all required.
-pub fn fts_query(input: &str) -> Option<String> {
+/// Turns what a reader typed into the words to search for: letters and digits
+/// only (so quotes, operators and column filters are plain text), lower-cased,
+/// at most 12. The store makes each backend's query of them, all required.
+pub fn query_words(input: &str) -> Vec<String> {
     let cleaned: String =
         input.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    let words: Vec<String> = cleaned.split_whitespace().take(12).map(|w| format!("\"{}\"", w.to_lowercase())).collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    cleaned.split_whitespace().take(12).map(str::to_lowercase).collect()
 }
 
 #[server(prefix = "/_fn")]
@@ -57,15 +57,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_become_quoted_words() {
-        assert_eq!(fts_query("Moonlit harbor").as_deref(), Some("\"moonlit\" \"harbor\""));
+    fn queries_become_plain_lower_case_words() {
+        assert_eq!(query_words("Moonlit harbor"), ["moonlit", "harbor"]);
         assert_eq!(
-            fts_query("\"quoted\" AND NOT -x OR headline:y*").as_deref(),
-            Some("\"quoted\" \"and\" \"not\" \"x\" \"or\" \"headline\" \"y\"")
+            query_words("\"quoted\" AND NOT -x OR headline:y*"),
+            ["quoted", "and", "not", "x", "or", "headline", "y"]
         );
-        assert_eq!(fts_query("  \u{0}\u{7}\t"), None);
-        assert_eq!(fts_query(""), None);
-        assert_eq!(fts_query(&"word ".repeat(1000)).unwrap().matches('"').count(), 24, "at most 12 words");
-        assert_eq!(fts_query("강지우 팬미팅").as_deref(), Some("\"강지우\" \"팬미팅\""));
+        assert!(query_words("  \u{0}\u{7}\t").is_empty());
+        assert!(query_words("").is_empty());
+        assert_eq!(query_words(&"word ".repeat(1000)).len(), 12, "at most 12 words");
+        assert_eq!(query_words("강지우 팬미팅"), ["강지우", "팬미팅"]);
     }
 }

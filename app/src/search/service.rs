@@ -1,6 +1,6 @@
 //! Search and similar-article rules.
 
-use super::{fts_query, store, Hit, Results, RESULTS_PER_PAGE};
+use super::{query_words, store, Hit, Results, RESULTS_PER_PAGE};
 use crate::{
     articles::{self, ArticleCard},
     errors::AppError,
@@ -15,11 +15,12 @@ fn snippet_html(raw: &str) -> String {
 
 pub async fn search(state: &AppState, q: &str, page: i64) -> Result<Results, AppError> {
     let site_url = state.site.url.clone();
-    let Some(fts) = fts_query(q) else {
+    let words = query_words(q);
+    if words.is_empty() {
         return Ok(Results { query: String::new(), page: 1, site_url, ..Results::default() });
-    };
+    }
     let page = page.clamp(1, 1_000);
-    let (rows, total) = store::search(&state.db, &fts, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE).await?;
+    let (rows, total) = store::search(&state.db, &words, RESULTS_PER_PAGE, (page - 1) * RESULTS_PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     let snippets: HashMap<i64, String> = rows.into_iter().collect();
     let cards = articles::service::cards_by_ids(&state.db, &ids).await?;
@@ -63,8 +64,8 @@ pub async fn similar(state: &AppState, slug: &str, limit: usize) -> Result<Vec<A
     let text: HashMap<i64, f64> = if words.is_empty() {
         HashMap::new()
     } else {
-        let query = words.iter().take(24).map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR ");
-        store::text_scores(db, &query, article_id).await?.into_iter().collect()
+        words.truncate(24);
+        store::text_scores(db, &words, article_id).await?.into_iter().collect()
     };
     let mut candidates: Vec<(i64, i64, f64)> = shared
         .keys()

@@ -1,10 +1,10 @@
-//! Rate-limit SQL (SQLite dialect).
+//! Rate-limit SQL. Portable SQL: see `db::Backend` for where the dialects differ.
 
 use crate::db::Db;
 
 /// Records an event for `key` in `bucket` and counts the events since
-/// `since`, in one transaction: its first statement is the write, so it holds
-/// the write lock and parallel attempts are counted one after another. The
+/// `since`, in one transaction that holds the key's lock (`db::lock`), so
+/// parallel attempts are counted one after another. The
 /// event is kept only when the count stays within `max`.
 /// Returns `Ok(id)` when kept, `Err((count, oldest))` when refused.
 pub async fn try_record(
@@ -16,14 +16,15 @@ pub async fn try_record(
     max: i64,
 ) -> Result<Result<i64, i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO rate_events (bucket, key, at) VALUES (?, ?, ?) RETURNING id")
+    crate::db::lock(&mut tx, &format!("rate:{bucket}:{key}")).await?;
+    let id: i64 = sqlx::query_scalar("INSERT INTO rate_events (bucket, key, at) VALUES ($1, $2, $3) RETURNING id")
         .bind(bucket)
         .bind(key)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
     let (count, oldest): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM rate_events WHERE bucket = ? AND key = ? AND at > ?")
+        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM rate_events WHERE bucket = $1 AND key = $2 AND at > $3")
             .bind(bucket)
             .bind(key)
             .bind(since)
@@ -34,7 +35,7 @@ pub async fn try_record(
         return Ok(Err(oldest.unwrap_or(now)));
     }
     // Old events are useless; trim this key's so the table stays small.
-    sqlx::query("DELETE FROM rate_events WHERE bucket = ? AND key = ? AND at <= ?")
+    sqlx::query("DELETE FROM rate_events WHERE bucket = $1 AND key = $2 AND at <= $3")
         .bind(bucket)
         .bind(key)
         .bind(since)
@@ -45,11 +46,11 @@ pub async fn try_record(
 }
 
 pub async fn delete(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM rate_events WHERE id = ?").bind(id).execute(db).await?;
+    sqlx::query("DELETE FROM rate_events WHERE id = $1").bind(id).execute(db).await?;
     Ok(())
 }
 
 pub async fn clear(db: &Db, bucket: &str, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM rate_events WHERE bucket = ? AND key = ?").bind(bucket).bind(key).execute(db).await?;
+    sqlx::query("DELETE FROM rate_events WHERE bucket = $1 AND key = $2").bind(bucket).bind(key).execute(db).await?;
     Ok(())
 }

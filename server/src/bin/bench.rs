@@ -65,8 +65,8 @@ async fn seed(url: &str) -> anyhow::Result<()> {
         let text = BENCH_ARTICLE.replace("SLUG", slug).replace("HEADLINE", headline);
         app::content::import::import_text(&db, &text, None, public).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let article_id: i64 =
-            sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_one(&db).await?;
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE article_id = ?")
+            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_one(&db).await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE article_id = $1")
             .bind(article_id)
             .fetch_one(&db)
             .await?;
@@ -80,7 +80,7 @@ async fn seed(url: &str) -> anyhow::Result<()> {
             let name = format!("bench_{slug_short}_{i}", slug_short = &slug[6..10]);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, username_key, email, email_key, password_hash, created_at) \
-                 VALUES (?1, ?1, ?1 || '@bench.invalid', ?1 || '@bench.invalid', 'x', ?2) RETURNING id",
+                 VALUES ($1, $1, $1 || '@bench.invalid', $1 || '@bench.invalid', 'x', $2) RETURNING id",
             )
             .bind(&name)
             .bind(now - 86_400)
@@ -97,7 +97,7 @@ async fn seed(url: &str) -> anyhow::Result<()> {
             let parent = (i % 5 == 4).then(|| top_ids.last().copied()).flatten();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO comments (article_id, author_id, parent_id, thread_id, depth, body_source, body_html, body_hash, \
-                    like_count, created_at) VALUES (?, ?, ?, COALESCE(?, 0), ?, ?, ?, ?, ?, ?) RETURNING id",
+                    like_count, created_at) VALUES ($1, $2, $3, COALESCE($4, 0), $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(article_id)
             .bind(users[i % users.len()])
@@ -112,18 +112,18 @@ async fn seed(url: &str) -> anyhow::Result<()> {
             .fetch_one(&mut *tx)
             .await?;
             if parent.is_none() {
-                sqlx::query("UPDATE comments SET thread_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE comments SET thread_id = id WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 top_ids.push(id);
             }
         }
-        sqlx::query("UPDATE articles SET comment_count = ? WHERE id = ?")
+        sqlx::query("UPDATE articles SET comment_count = $1 WHERE id = $2")
             .bind(comments as i64)
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
         for (i, user) in users.iter().enumerate() {
             let kind = app::reactions::KINDS[i % 6].0;
-            sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO reactions (article_id, reader, kind, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(article_id)
                 .bind(format!("u:{user}"))
                 .bind(kind)
@@ -131,8 +131,8 @@ async fn seed(url: &str) -> anyhow::Result<()> {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
-                "INSERT INTO reaction_counts (article_id, kind, count) VALUES (?, ?, 1) \
-                 ON CONFLICT (article_id, kind) DO UPDATE SET count = count + 1",
+                "INSERT INTO reaction_counts (article_id, kind, count) VALUES ($1, $2, 1) \
+                 ON CONFLICT (article_id, kind) DO UPDATE SET count = reaction_counts.count + 1",
             )
             .bind(article_id)
             .bind(kind)
@@ -145,7 +145,7 @@ async fn seed(url: &str) -> anyhow::Result<()> {
     // A poster for the fan-out measurement.
     sqlx::query(
         "INSERT INTO users (username, username_key, email, email_key, password_hash, created_at) \
-         VALUES ('bench_poster', 'bench_poster', 'poster@bench.invalid', 'poster@bench.invalid', ?, 0) \
+         VALUES ('bench_poster', 'bench_poster', 'poster@bench.invalid', 'poster@bench.invalid', $1, 0) \
          ON CONFLICT DO NOTHING",
     )
     .bind(

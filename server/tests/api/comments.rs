@@ -15,7 +15,7 @@ pub async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
         .unwrap();
     assert_eq!(res.status(), 201);
     // Accounts older than ten minutes are not held for links: age them unless a test wants otherwise.
-    sqlx::query("UPDATE users SET created_at = created_at - 3600 WHERE username = ?")
+    sqlx::query("UPDATE users SET created_at = created_at - 3600 WHERE username = $1")
         .bind(name)
         .execute(&app.state.db)
         .await

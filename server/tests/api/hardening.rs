@@ -101,7 +101,7 @@ async fn a_page_too_large_to_cache_is_served_whole() {
     let app = spawn_app().await;
     let slug = app.first_slug().await;
     let big = format!("<p>{}</p><p>the very end</p>", "long read ".repeat(300_000));
-    sqlx::query("UPDATE articles SET body_html = ? WHERE slug = ?")
+    sqlx::query("UPDATE articles SET body_html = $1 WHERE slug = $2")
         .bind(&big)
         .bind(&slug)
         .execute(&app.state.db)
@@ -154,7 +154,7 @@ async fn status_of(res: reqwest::Response) -> u16 {
 }
 
 async fn ban(app: &TestApp, name: &str) {
-    sqlx::query("UPDATE users SET banned_at = 1 WHERE username = ?").bind(name).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE users SET banned_at = 1 WHERE username = $1").bind(name).execute(&app.state.db).await.unwrap();
 }
 
 #[tokio::test]
@@ -178,7 +178,8 @@ async fn a_young_account_editing_in_a_link_sends_the_comment_back_for_review() {
     let app = spawn_app().await;
     let slug = app.first_slug().await;
     let author = reader(&app, "young_editor").await;
-    sqlx::query("UPDATE users SET created_at = strftime('%s','now') WHERE username = 'young_editor'")
+    sqlx::query("UPDATE users SET created_at = $1 WHERE username = 'young_editor'")
+        .bind(app::db::now())
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -199,8 +200,11 @@ async fn a_young_account_editing_in_a_link_sends_the_comment_back_for_review() {
         .await
         .unwrap();
     assert!(!guest_view.contains("spam.example"), "a held edit is shown to guests");
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&app.state.db).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(status, "held");
 }
 
@@ -227,7 +231,7 @@ async fn held_and_hidden_comments_take_no_replies_and_no_reports() {
     let author = reader(&app, "quiet_author").await;
     let other = reader(&app, "keen_replier").await;
     let id = post_ok(&author, &app, &slug, "Soon to be hidden", None).await["id"].as_i64().unwrap();
-    sqlx::query("UPDATE comments SET status = 'hidden' WHERE id = ?").bind(id).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE comments SET status = 'hidden' WHERE id = $1").bind(id).execute(&app.state.db).await.unwrap();
     assert_eq!(status_of(post(&other, &app, &slug, "A reply", Some(id)).await).await, 404);
     let report = other
         .post(app.url(&format!("/api/v1/comments/{id}/report")))
@@ -236,7 +240,7 @@ async fn held_and_hidden_comments_take_no_replies_and_no_reports() {
         .await
         .unwrap();
     assert_eq!(report.status(), 404);
-    sqlx::query("UPDATE comments SET status = 'held' WHERE id = ?").bind(id).execute(&app.state.db).await.unwrap();
+    sqlx::query("UPDATE comments SET status = 'held' WHERE id = $1").bind(id).execute(&app.state.db).await.unwrap();
     assert_eq!(status_of(post(&other, &app, &slug, "Another reply", Some(id)).await).await, 404);
 }
 
@@ -281,7 +285,7 @@ async fn the_moderation_queue_is_paged_with_held_comments_first() {
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
-    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?")
+    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
         .bind(&slug)
         .fetch_one(&app.state.db)
         .await
@@ -293,13 +297,13 @@ async fn the_moderation_queue_is_paged_with_held_comments_first() {
     for i in 0..60 {
         sqlx::query(
             "INSERT INTO comments (article_id, author_id, thread_id, depth, body_source, body_html, body_hash, status, created_at) \
-             VALUES (?, ?, 0, 1, 'x', ?, ?, 'held', strftime('%s','now') + ?)",
+             VALUES ($1, $2, 0, 1, 'x', $3, $4, 'held', $5)",
         )
         .bind(article)
         .bind(author_id)
         .bind(format!("<p>held {i}</p>"))
         .bind(format!("h{i}"))
-        .bind(i)
+        .bind(app::db::now() + i64::from(i))
         .execute(&app.state.db)
         .await
         .unwrap();
@@ -328,7 +332,7 @@ async fn two_likes_at_once_are_one_like() {
     let like = || fan.post(app.url(&format!("/api/v1/comments/{id}/like"))).send();
     let (a, b) = tokio::join!(like(), like());
     assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (200, 200));
-    let likes: i64 = sqlx::query_scalar("SELECT like_count FROM comments WHERE id = ?")
+    let likes: i64 = sqlx::query_scalar("SELECT like_count FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db)
         .await

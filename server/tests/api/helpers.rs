@@ -18,6 +18,61 @@ pub struct TestApp {
     /// Stops the server (and its runtime) when the test ends.
     _stop: tokio::sync::oneshot::Sender<()>,
     _dir: tempfile::TempDir,
+    /// Dropped last: a PostgreSQL test database goes once its server has stopped.
+    _db: TestDb,
+}
+
+/// The PostgreSQL server the suite runs against instead of SQLite when
+/// `TEST_POSTGRES_URL` is set (`make test-postgres` sets it when one answers).
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A test's own database: a SQLite file in its temporary directory, or a fresh
+/// PostgreSQL database that is dropped when the test ends.
+pub struct TestDb {
+    pub url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(dir: &std::path::Path) -> Self {
+        let Some(server) = postgres_server() else {
+            return Self { url: format!("sqlite://{}", dir.join("spotlight.db").display()), postgres: None };
+        };
+        use sqlx::{Connection, Executor};
+        let name = format!("spotlight_test_{}", uuid_like());
+        let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server answers");
+        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
+        let _ = admin.close().await;
+        let url = format!("{}/{name}", server.trim_end_matches('/'));
+        Self { url, postgres: Some((server, name)) }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime: the drop gets a thread and a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async move {
+                use sqlx::{Connection, Executor};
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
+                    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 pub fn workspace() -> PathBuf {
@@ -41,8 +96,16 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .try_init();
+    }
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = TestDb::new(dir.path()).await;
     let mut config = test_config(dir.path());
+    config.database_url = db.url.clone();
     adjust(&mut config);
     // The server runs on a runtime of its own, multi-threaded as in production: a
     // test's single-threaded runtime would otherwise also carry every request.
@@ -70,7 +133,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .timeout(REQUEST_TIMEOUT)
         .build()
         .unwrap();
-    TestApp { address, client, state, config, _stop: stop, _dir: dir }
+    TestApp { address, client, state, config, _stop: stop, _dir: dir, _db: db }
 }
 
 impl TestApp {

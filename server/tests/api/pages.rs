@@ -99,7 +99,7 @@ async fn anonymous_pages_are_cached_until_something_happens_and_readers_bypass_t
     let path = format!("/articles/{slug}");
     let guest = crate::helpers::plain_client();
     let first = guest.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
-    sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = ?")
+    sqlx::query("UPDATE articles SET body_html = '<p>Quietly changed</p>' WHERE slug = $1")
         .bind(&slug)
         .execute(&app.state.db)
         .await

@@ -113,15 +113,28 @@ async fn bundle_files_are_served_precompressed_when_available() {
     assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes");
 }
 
-/// The names inside a `CHECK (column IN ('a', 'b'))` of a table's definition.
+/// The names a table's `CHECK (column IN ('a', 'b'))` allows, as the database keeps it
+/// (SQLite: the table's SQL; PostgreSQL: the constraint, rewritten as `= ANY (ARRAY[…])`).
 async fn allowed_values(app: &crate::helpers::TestApp, table: &str, column: &str) -> Vec<String> {
-    let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+    let check = if app::db::Backend::of(&app.state.db) == app::db::Backend::Postgres {
+        let checks: Vec<String> = sqlx::query_scalar(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST($1 AS regclass) AND contype = 'c'",
+        )
         .bind(table)
-        .fetch_one(&app.state.db)
+        .fetch_all(&app.state.db)
         .await
         .unwrap();
-    let list = sql.split(&format!("CHECK ({column} IN (")).nth(1).unwrap().split("))").next().unwrap();
-    let mut names: Vec<String> = list.split(',').map(|v| v.trim().trim_matches('\'').to_owned()).collect();
+        checks.into_iter().find(|c| c.contains(&format!("({column} = ANY"))).unwrap()
+    } else {
+        let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+            .bind(table)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+        sql.split(&format!("CHECK ({column} IN (")).nth(1).unwrap().split("))").next().unwrap().to_owned()
+    };
+    // Every quoted name in the check.
+    let mut names: Vec<String> = check.split('\'').skip(1).step_by(2).map(str::to_owned).collect();
     names.sort();
     names
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 async fn make_moderator(app: &TestApp, name: &str) -> reqwest::Client {
     let client = reader(app, name).await;
-    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = ?")
+    sqlx::query("UPDATE users SET role = 'moderator' WHERE username = $1")
         .bind(name)
         .execute(&app.state.db)
         .await
@@ -92,7 +92,7 @@ async fn no_replay_api_or_page_carries_removed_or_held_text() {
 }
 
 pub async fn moderator_user(app: &TestApp, name: &str) -> app::auth::CurrentUser {
-    let row: (i64, i64) = sqlx::query_as("SELECT id, created_at FROM users WHERE username = ?")
+    let row: (i64, i64) = sqlx::query_as("SELECT id, created_at FROM users WHERE username = $1")
         .bind(name)
         .fetch_one(&app.state.db)
         .await
