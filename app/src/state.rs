@@ -59,11 +59,16 @@ impl axum::extract::FromRef<AppState> for axum_extra::extract::cookie::Key {
 impl AppState {
     pub async fn new(db: Db, site: Site, limits: Limits, leptos_options: LeptosOptions) -> Result<Self, sqlx::Error> {
         let cookie_key = crate::reactions::guest::load_or_create_key(&db).await?;
+        // Several instances share a PostgreSQL log: events reach each through the relay.
+        let hub = match crate::db::Backend::of(&db) {
+            crate::db::Backend::Postgres => Hub::relayed(),
+            crate::db::Backend::Sqlite => Hub::default(),
+        };
         Ok(Self {
             db,
             site: Arc::new(site),
             limits: Arc::new(limits),
-            hub: Hub::default(),
+            hub,
             passwords: Arc::default(),
             article_ids: Default::default(),
             cookie_key,

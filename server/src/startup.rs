@@ -43,6 +43,10 @@ impl Application {
         leptos_options.site_addr = local;
         let state = AppState::new(db, Site::new(&site_url), config.limits.clone(), leptos_options).await?;
         tokio::spawn(prune_live_log(state.clone()));
+        if app::db::Backend::of(&state.db) == app::db::Backend::Postgres {
+            let relay = app::live::relay::run(state.clone(), config.database_url.clone(), state.hub.closing());
+            tokio::spawn(relay);
+        }
         let router = router(state.clone(), &config.http);
         Ok(Self { listener, router, state, header_read_timeout: config.http.header_read_timeout })
     }

@@ -21,6 +21,9 @@ pub struct Hub {
     /// Every event of the site, for whoever watches all of them (the page cache).
     all: broadcast::Sender<Shared>,
     order: Arc<Mutex<()>>,
+    /// Events reach this hub through the relay (PostgreSQL, several instances):
+    /// `publish` leaves them to it, so each is delivered once, in log order.
+    relayed: bool,
     /// Flips to true at shutdown: open streams end so the server can stop.
     closing: Arc<watch::Sender<bool>>,
 }
@@ -38,8 +41,14 @@ impl Hub {
             articles: Arc::default(),
             all,
             order: Arc::new(Mutex::new(())),
+            relayed: false,
             closing: Arc::new(watch::channel(false).0),
         }
+    }
+
+    /// A hub fed by `relay` from the database's notifications instead of by `publish`.
+    pub fn relayed() -> Self {
+        Self { relayed: true, ..Self::default() }
     }
 
     /// Held from before an event is written until it is published, so
@@ -48,7 +57,16 @@ impl Hub {
         self.order.lock().await
     }
 
+    /// A service wrote `event` (after its transaction committed). Delivered at
+    /// once on a single instance; left to the relay when several share the log.
     pub fn publish(&self, event: LiveEvent) {
+        if !self.relayed {
+            self.deliver(event);
+        }
+    }
+
+    /// Hands an event to this process's subscribers.
+    pub fn deliver(&self, event: LiveEvent) {
         let event = Arc::new(event);
         // No subscribers is not an error: nobody is watching.
         let _ = self.all.send(event.clone());

@@ -1,13 +1,15 @@
 //! Live updates for an article's readers: every event is written to the
 //! `live_events` log (in the transaction that caused it) and then broadcast to
 //! the subscribers in this process. A reconnecting client resumes from the
-//! log, so nothing is missed; across instances the log is the source of truth
-//! (PostgreSQL LISTEN/NOTIFY would replace the in-process wake-up).
+//! log, so nothing is missed. On PostgreSQL, where several instances share the
+//! log, `relay` delivers every event to every instance (LISTEN/NOTIFY).
 
 #[cfg(feature = "hydrate")]
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod hub;
+#[cfg(feature = "ssr")]
+pub mod relay;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

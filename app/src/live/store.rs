@@ -24,7 +24,39 @@ pub async fn append(
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
+    if Backend::of_conn(conn) == Backend::Postgres {
+        // Delivered when (and only if) the transaction commits; the id only,
+        // since payloads are capped at 8,000 bytes: listeners read the row.
+        sqlx::query("SELECT CAST(1 AS BIGINT) FROM pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(Logged { id, article_id, kind: kind.to_owned(), comment_id, payload })
+}
+
+/// The PostgreSQL notification channel that announces new events (by id).
+pub const CHANNEL: &str = "spotlight_live";
+
+/// Events of every article after `after_id`, oldest first (what the relay reads).
+pub async fn all_since(db: &Db, after_id: i64, limit: i64) -> Result<Vec<Logged>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT id, article_id, kind, comment_id, payload FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, article_id, kind, comment_id, payload)| Logged { id, article_id, kind, comment_id, payload })
+        .collect())
+}
+
+/// The newest event id of the whole site (0 when none).
+pub async fn max_id(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM live_events").fetch_one(db).await
 }
 
 /// Events of one article after `after_id`, oldest first.

@@ -12,3 +12,4 @@ mod pages;
 mod platform;
 mod reactions;
 mod removed;
+mod scale_out;

@@ -1,0 +1,221 @@
+//! Live events across instances (PostgreSQL). The `live_events` table stays
+//! the truth: the transaction that writes an event also sends `NOTIFY` with its
+//! id, and one listener per instance wakes the relay, which reads the new rows
+//! and delivers them to this instance's hub (its streams and its page cache).
+//! Every instance, the writing one included, learns of events this one way.
+//!
+//! Notifications only wake the relay; it never trusts them to be complete. It
+//! also reads the table once a second, and after the listener reconnects, so
+//! what was announced while it was away is still delivered.
+//!
+//! Ids are handed out when a transaction inserts, but become visible when it
+//! commits, so id 11 can be read before id 10. Reading `id > last` and moving
+//! on would skip 10 for good; the `Sequencer` instead delivers in id order,
+//! holding back what lies above a gap until the gap fills, or until it has
+//! been open for `GAP_WAIT` (its id was rolled back, or its transaction is
+//! stuck). An id given up on and seen later is still delivered.
+
+use super::{service, store, Logged};
+use crate::state::AppState;
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
+
+/// How long a gap in the ids holds back the events above it.
+pub const GAP_WAIT: Duration = Duration::from_secs(5);
+/// How often the table is read when no notification comes.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// Ids given up on are remembered this long, in case their event shows up late.
+const REMEMBER_SKIPPED: Duration = Duration::from_secs(120);
+const BATCH: i64 = 500;
+
+/// Puts events read from the table in id order, without skipping any.
+#[derive(Debug)]
+pub struct Sequencer {
+    /// Every id up to here was delivered or given up on.
+    floor: i64,
+    /// Read, but waiting for a smaller id.
+    held: BTreeMap<i64, Logged>,
+    /// When the gap just above `floor` was first seen.
+    gap_since: Option<Instant>,
+    /// Ids given up on, and when.
+    skipped: BTreeMap<i64, Instant>,
+}
+
+impl Sequencer {
+    /// Starts after `floor`: events up to it are history, not news.
+    pub fn new(floor: i64) -> Self {
+        Self { floor, held: BTreeMap::new(), gap_since: None, skipped: BTreeMap::new() }
+    }
+
+    /// Where the next read of the table starts (exclusive): low enough to see
+    /// an id given up on that turns up late.
+    pub fn read_from(&self) -> i64 {
+        self.skipped.keys().next().map_or(self.floor, |first| (first - 1).min(self.floor))
+    }
+
+    /// Takes rows read from the table (any order, repeats allowed) and returns
+    /// those to deliver now, in id order.
+    pub fn offer(&mut self, rows: Vec<Logged>, now: Instant) -> Vec<Logged> {
+        let mut out = Vec::new();
+        for row in rows {
+            if row.id > self.floor {
+                self.held.entry(row.id).or_insert(row);
+            } else if self.skipped.remove(&row.id).is_some() {
+                tracing::warn!(id = row.id, "a live event turned up after its gap was given up on");
+                out.push(row);
+            }
+        }
+        self.skipped.retain(|_, at| now.duration_since(*at) < REMEMBER_SKIPPED);
+        loop {
+            while let Some(row) = self.held.remove(&(self.floor + 1)) {
+                self.floor = row.id;
+                out.push(row);
+            }
+            let Some(&next) = self.held.keys().next() else {
+                self.gap_since = None;
+                break;
+            };
+            let since = *self.gap_since.get_or_insert(now);
+            if now.duration_since(since) < GAP_WAIT {
+                break;
+            }
+            for id in self.floor + 1..next {
+                self.skipped.insert(id, now);
+            }
+            self.floor = next - 1;
+            self.gap_since = None;
+        }
+        out
+    }
+}
+
+/// Runs until `stop` flips: listens on `database_url`'s notification channel
+/// and delivers every new event to this instance's hub.
+pub async fn run(state: AppState, database_url: String, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut sequencer = loop {
+        match store::max_id(&state.db).await {
+            Ok(id) => break Sequencer::new(id),
+            Err(err) => {
+                tracing::error!(error = %err, "the live relay cannot read the log yet; retrying");
+                tokio::time::sleep(POLL_EVERY).await;
+            }
+        }
+    };
+    let mut listener: Option<sqlx::postgres::PgListener> = None;
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        if listener.is_none() {
+            listener = listen(&database_url).await;
+        }
+        let lost = tokio::select! {
+            lost = notified(&mut listener) => lost,
+            _ = tick.tick() => false,
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        };
+        if lost {
+            listener = None;
+        }
+        if let Err(err) = catch_up(&state, &mut sequencer).await {
+            tracing::error!(error = %err, "the live relay could not read the log; will retry");
+        }
+    }
+}
+
+/// Waits for a notification; true when the listener failed and must be rebuilt.
+async fn notified(listener: &mut Option<sqlx::postgres::PgListener>) -> bool {
+    let Some(l) = listener.as_mut() else { return std::future::pending().await };
+    match l.try_recv().await {
+        Ok(Some(_)) => false,
+        Ok(None) => {
+            // It reconnects by itself; what was sent meanwhile is read from the log.
+            tracing::warn!("the live listener lost its connection; catching up from the log");
+            false
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "the live listener failed; reconnecting");
+            true
+        }
+    }
+}
+
+async fn listen(database_url: &str) -> Option<sqlx::postgres::PgListener> {
+    let result = async {
+        let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
+        listener.listen(store::CHANNEL).await?;
+        Ok::<_, sqlx::Error>(listener)
+    }
+    .await;
+    match result {
+        Ok(listener) => {
+            tracing::info!(channel = store::CHANNEL, "live relay listening");
+            Some(listener)
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "the live relay cannot listen; reading the log every second meanwhile");
+            None
+        }
+    }
+}
+
+/// Reads what is new in the log and delivers it, in order.
+async fn catch_up(state: &AppState, sequencer: &mut Sequencer) -> Result<(), crate::errors::AppError> {
+    loop {
+        let rows = store::all_since(&state.db, sequencer.read_from(), BATCH).await?;
+        let full = rows.len() as i64 == BATCH;
+        let ready = sequencer.offer(rows, Instant::now());
+        for event in service::render(state, &ready).await? {
+            state.hub.deliver(event);
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64) -> Logged {
+        Logged { id, article_id: 1, kind: "comment.created".into(), comment_id: Some(id), payload: String::new() }
+    }
+
+    fn ids(rows: &[Logged]) -> Vec<i64> {
+        rows.iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn events_are_delivered_once_and_in_order() {
+        let mut s = Sequencer::new(10);
+        let t = Instant::now();
+        assert_eq!(ids(&s.offer(vec![row(11), row(12)], t)), [11, 12]);
+        assert_eq!(ids(&s.offer(vec![row(11), row(12), row(13)], t)), [13], "repeats are not delivered again");
+        assert_eq!(ids(&s.offer(vec![row(9)], t)), Vec::<i64>::new(), "history is not news");
+    }
+
+    #[test]
+    fn an_id_that_commits_late_is_waited_for_not_skipped() {
+        let mut s = Sequencer::new(10);
+        let t = Instant::now();
+        // 12 committed before 11: nothing above the gap goes out yet.
+        assert!(s.offer(vec![row(12)], t).is_empty());
+        assert_eq!(s.read_from(), 10, "the next read still covers 11");
+        // 11 commits: both go out, in order.
+        assert_eq!(ids(&s.offer(vec![row(11), row(12)], t + Duration::from_millis(50))), [11, 12]);
+    }
+
+    #[test]
+    fn a_gap_that_never_fills_is_given_up_after_the_wait_and_delivered_if_it_turns_up() {
+        let mut s = Sequencer::new(10);
+        let t = Instant::now();
+        assert!(s.offer(vec![row(12), row(13)], t).is_empty());
+        assert!(s.offer(vec![row(12), row(13)], t + GAP_WAIT / 2).is_empty());
+        assert_eq!(ids(&s.offer(vec![row(12), row(13)], t + GAP_WAIT)), [12, 13]);
+        assert_eq!(s.read_from(), 10, "11 is still looked for");
+        assert_eq!(ids(&s.offer(vec![row(11), row(12), row(13)], t + GAP_WAIT * 2)), [11]);
+        assert_eq!(s.read_from(), 13);
+    }
+}

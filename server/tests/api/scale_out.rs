@@ -1,0 +1,116 @@
+//! Several instances, one site: two servers on one PostgreSQL database behave
+//! as one. These run only in the PostgreSQL pass (`make test-postgres`); on
+//! SQLite they print why they did nothing.
+
+use crate::{
+    comments::{post_ok, reader},
+    helpers::{postgres_server, spawn_app, spawn_with, TestApp},
+    reactions::read_events,
+};
+use std::time::Duration;
+
+/// A second instance on the first one's database.
+async fn second_instance(first: &TestApp) -> TestApp {
+    let url = first.config.database_url.clone();
+    spawn_with(move |c| c.database_url = url).await
+}
+
+fn skipped(test: &str) -> bool {
+    if postgres_server().is_none() {
+        eprintln!("skipped {test}: it needs PostgreSQL (TEST_POSTGRES_URL), which this run does not use");
+        return true;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_comment_posted_on_one_instance_reaches_the_others_streams_replay_and_page() {
+    if skipped("a_comment_posted_on_one_instance_reaches_the_others_streams_replay_and_page") {
+        return;
+    }
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let slug = a.first_slug().await;
+    // B's page is cached, and a reader listens on B.
+    let (status, before) = b.get_text(&format!("/articles/{slug}")).await;
+    assert_eq!(status, 200);
+    assert!(!before.contains("Posted on the other instance"));
+    let live = b.get(&format!("/api/v1/articles/{slug}/live")).await;
+    assert_eq!(live.status(), 200);
+
+    let author = reader(&a, "instance_a_author").await;
+    let id = post_ok(&author, &a, &slug, "Posted on the other instance", None).await["id"].as_i64().unwrap();
+
+    let events = read_events(live, 1).await;
+    assert_eq!(events.len(), 1, "B's reader got A's comment live");
+    assert_eq!(events[0].1, "comment.created");
+    assert!(events[0].2.contains("Posted on the other instance"));
+    // Once the event is delivered, B serves no page without the comment.
+    let (_, after) = b.get_text(&format!("/articles/{slug}")).await;
+    assert!(after.contains("Posted on the other instance"), "B's cached page was emptied by A's comment");
+    // Last-Event-ID replay works on either instance, from the one log.
+    let replay = b.get(&format!("/api/v1/articles/{slug}/live?last_event_id={}", events[0].0 - 1)).await;
+    let replayed = read_events(replay, 1).await;
+    assert_eq!(replayed[0].0, events[0].0);
+    assert!(replayed[0].2.contains(&format!("\"id\":{id}")));
+    // A session made on A is good on B.
+    let me = author.get(b.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), 200, "sessions live in the database, not in an instance");
+}
+
+#[tokio::test]
+async fn reactions_on_one_instance_are_counted_once_and_seen_live_on_the_other() {
+    if skipped("reactions_on_one_instance_are_counted_once_and_seen_live_on_the_other") {
+        return;
+    }
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let slug = a.first_slug().await;
+    let on_a = a.get(&format!("/api/v1/articles/{slug}/live")).await;
+    let on_b = b.get(&format!("/api/v1/articles/{slug}/live")).await;
+    let guest = a.new_client();
+    let res = guest
+        .put(b.url(&format!("/api/v1/articles/{slug}/reactions")))
+        .json(&serde_json::json!({ "reaction": "wow" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    for (name, stream) in [("A", on_a), ("B", on_b)] {
+        let events = read_events(stream, 2).await;
+        assert_eq!(events.len(), 1, "{name} delivered the change exactly once: {events:?}");
+        assert!(events[0].2.contains("\"wow\":1"));
+    }
+    // The guest cookie B signed is good on A (one key, in the database).
+    let mine: serde_json::Value =
+        guest.get(a.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine["mine"], "wow");
+}
+
+#[tokio::test]
+async fn events_committed_out_of_id_order_are_all_delivered_in_order() {
+    if skipped("events_committed_out_of_id_order_are_all_delivered_in_order") {
+        return;
+    }
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let article_id = app::articles::service::id_of(&app.state, &slug).await.unwrap();
+    let mut all = app.state.hub.subscribe_all();
+    let db = &app.state.db;
+    // The first transaction takes the smaller id but commits second.
+    let mut first = db.begin().await.unwrap();
+    let early = app::live::store::append(&mut first, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    let mut second = db.begin().await.unwrap();
+    let late = app::live::store::append(&mut second, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    assert!(early.id < late.id);
+    second.commit().await.unwrap();
+    // The relay reads the larger id now and must not move past the smaller one.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    first.commit().await.unwrap();
+    let mut got = Vec::new();
+    while got.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(10), all.recv()).await.expect("delivered").unwrap();
+        got.push(event.id);
+    }
+    assert_eq!(got, [early.id, late.id], "both events, in id order");
+}
