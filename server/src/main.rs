@@ -18,6 +18,22 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy a whole site into a new, empty database (e.g. from SQLite to PostgreSQL).
+    Copy {
+        /// The site's database now, e.g. sqlite://data/spotlight.db
+        #[arg(long)]
+        from: String,
+        /// An empty database, e.g. postgres://spotlight@db.internal/spotlight (migrated first)
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -46,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
             cli::create_user(&config, &username, &role, email.as_deref()).await?
         }
         Command::User(UserCommand::SetRole { username, role }) => cli::set_role(&config, &username, &role).await?,
+        Command::Db(DbCommand::Copy { from, to }) => cli::copy_db(&from, &to).await?,
     }
     Ok(())
 }

@@ -114,3 +114,58 @@ async fn events_committed_out_of_id_order_are_all_delivered_in_order() {
     }
     assert_eq!(got, [early.id, late.id], "both events, in id order");
 }
+
+#[tokio::test]
+async fn db_copy_moves_a_whole_site_to_postgres_and_refuses_a_target_that_is_not_empty() {
+    if skipped("db_copy_moves_a_whole_site_to_postgres_and_refuses_a_target_that_is_not_empty") {
+        return;
+    }
+    // The site as it runs today, on SQLite.
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("site.db").display());
+    let old = spawn_with({
+        let sqlite = sqlite.clone();
+        move |c| c.database_url = sqlite
+    })
+    .await;
+    let slug = old.first_slug().await;
+    let author = reader(&old, "moving_reader").await;
+    let first = post_ok(&author, &old, &slug, "Written before the move", None).await["id"].as_i64().unwrap();
+    let res = author
+        .put(old.url(&format!("/api/v1/articles/{slug}/reactions")))
+        .json(&serde_json::json!({ "reaction": "love" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cursor_before =
+        app::live::service::latest_id(&old.state, app::articles::service::id_of(&old.state, &slug).await.unwrap())
+            .await
+            .unwrap();
+
+    // An empty PostgreSQL database, and the copy.
+    let target = crate::helpers::TestDb::new(dir.path()).await;
+    let to = app::db::connect(&target.url).await.unwrap();
+    let report = app::db::copy::copy(&old.state.db, &to).await.expect("the copy succeeds");
+    assert!(report.iter().any(|(table, rows)| *table == "comments" && *rows >= 1), "{report:?}");
+    let again = app::db::copy::copy(&old.state.db, &to).await;
+    assert!(matches!(again, Err(app::db::copy::CopyError::NotEmpty { .. })), "a full target is refused");
+
+    // The site runs on the copy: the comment, the reaction, the session, the live position.
+    let new = spawn_with({
+        let url = target.url.clone();
+        move |c| c.database_url = url
+    })
+    .await;
+    let (_, page) = new.get_text(&format!("/articles/{slug}")).await;
+    assert!(page.contains("Written before the move"));
+    let me = author.get(new.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), 200, "sessions moved too");
+    let mine: serde_json::Value =
+        author.get(new.url(&format!("/api/v1/articles/{slug}/reactions"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine["mine"], "love");
+    let next = post_ok(&author, &new, &slug, "Written after the move", None).await["id"].as_i64().unwrap();
+    assert!(next > first, "new ids continue after the copied ones");
+    let article_id = app::articles::service::id_of(&new.state, &slug).await.unwrap();
+    assert!(app::live::service::latest_id(&new.state, article_id).await.unwrap() > cursor_before);
+}

@@ -6,6 +6,8 @@
 //! placeholders, `RETURNING`, `ON CONFLICT`) and asks `Backend` for the few
 //! fragments where they differ (full-text search, id lists, aggregates).
 
+pub mod copy;
+
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode},
