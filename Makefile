@@ -12,7 +12,7 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: run dev build setup test test-rust test-postgres test-e2e test-contract e2e-setup lint fmt bench clean
+.PHONY: run dev build setup test test-rust test-postgres test-scale-out test-e2e test-contract e2e-setup lint fmt bench clean
 
 ## setup: install the toolchain pieces (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
 setup:
@@ -31,7 +31,7 @@ build: setup
 	cargo leptos build --release --precompress
 
 ## test: every test — formatting and lints, unit, integration, the API contract, browser (Chromium)
-test: lint test-rust test-postgres test-contract test-e2e
+test: lint test-rust test-postgres test-contract test-e2e test-scale-out
 
 test-rust: setup
 	cargo test -p app --features ssr
@@ -40,6 +40,10 @@ test-rust: setup
 ## test-postgres: the integration suite on PostgreSQL (skipped, with the reason, when none answers)
 test-postgres: setup
 	./scripts/test-postgres.sh
+
+## test-scale-out: two instances on PostgreSQL behind nginx, two browsers (skipped without PostgreSQL)
+test-scale-out: build e2e-setup
+	./scripts/scale-out-e2e.sh
 
 e2e-setup:
 	@./scripts/apt-packages.sh chromium

@@ -26,6 +26,7 @@ DB="sqlite://$WORK/spotlight.db"
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
+  for pid in ${PG_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -105,6 +106,39 @@ SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.a
 say "live fan-out: 1,000 subscribers, one comment"
 FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
 
+# The same site on PostgreSQL, as two instances of one site, in the same run.
+PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+pg_hostport="${PG_URL#*://}"; pg_hostport="${pg_hostport#*@}"; pg_hostport="${pg_hostport%%/*}"
+if (exec 3<>"/dev/tcp/${pg_hostport%%:*}/${pg_hostport##*:}") 2>/dev/null; then
+  say "PostgreSQL: two instances on one database"
+  psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS spotlight_bench WITH (FORCE)" >/dev/null
+  psql "$PG_URL/postgres" -qc "CREATE DATABASE spotlight_bench" >/dev/null
+  PG_DB="$PG_URL/spotlight_bench"
+  PG_PIDS=""
+  start_pg_instance() { # port
+    LEPTOS_SITE_ADDR="127.0.0.1:$1" SITE_URL="http://127.0.0.1:$1" DATABASE_URL="$PG_DB" LEPTOS_SITE_ROOT=target/site \
+      CONTENT_DIR=content PUBLIC_DIR=public RUST_LOG=warn \
+      LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 \
+      LIVE_STREAMS_PER_ADDRESS=200000 LIVE_STREAMS_MAX=200000 \
+      ./target/release/server >"$WORK/pg-$1.log" 2>&1 &
+    PG_PIDS="$PG_PIDS $!"
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
+    echo "PostgreSQL instance on $1 did not start" >&2; cat "$WORK/pg-$1.log" >&2; exit 1
+  }
+  start_pg_instance 3204
+  ./target/release/bench seed "$PG_DB" >&2
+  start_pg_instance 3205
+  pg_anon=$(wrk_json "http://127.0.0.1:3204/articles/bench-fifty-comments")
+  pg_render=$(wrk_json -H "Cookie: spotlight_reader=bench" "http://127.0.0.1:3204/articles/bench-fifty-comments")
+  say "live fan-out through two instances: 1,000 subscribers split between them"
+  pg_fan=$(./target/release/bench fanout "127.0.0.1:3204,127.0.0.1:3205" bench-fifty-comments 1000)
+  POSTGRES=$(python3 -c 'import json,sys; print(json.dumps({"article_50_comments": json.loads(sys.argv[1]), "article_50_comments_rendered_every_time": json.loads(sys.argv[2]), "fanout_two_instances": json.loads(sys.argv[3])}))' "$pg_anon" "$pg_render" "$pg_fan")
+  for pid in $PG_PIDS; do kill "$pid" 2>/dev/null || true; done
+  PG_PIDS=""
+else
+  POSTGRES='{"skipped":"no PostgreSQL answers at BENCH_POSTGRES_URL"}'
+fi
+
 say "10,000 idle subscribers"
 IDLE=$(./target/release/bench idle "$ADDR" bench-fifty-comments 10000 "$SERVER_PID")
 
@@ -114,13 +148,13 @@ WEIGHT=$(node bench/client-weight.mjs target/site/pkg "$BASE/articles/$FIRST_SLU
 say "Lighthouse (mobile) on an article"
 LIGHTHOUSE=$(node bench/lighthouse.mjs "$BASE/articles/$FIRST_SLUG" || echo '{"error":"lighthouse failed"}')
 
-python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" <<'PY'
+python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" "$POSTGRES" <<'PY'
 import json, sys, datetime, platform, os
-ssr, fan, idle, weight, lh = (json.loads(a) for a in sys.argv[1:6])
+ssr, fan, idle, weight, lh, pg = (json.loads(a) for a in sys.argv[1:7])
 result = {
     "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
-    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh,
+    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh, "postgres": pg,
 }
 ratio_big = ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
 result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
@@ -133,6 +167,14 @@ for name, d in ssr.items():
     rows.append((f"SSR {name}: p50 / p99 (nginx p99)", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms ({d['nginx']['p99_ms']:.2f} ms)", "p99 <= 10 ms"))
 rows.append(("10,000-comment page vs 50-comment page (time per request)", f"{ratio_big:.2f}x", "<= 1.5x"))
 rows.append(("fan-out to 1,000 subscribers: p50 / p99 / max", f"{fan['p50_ms']:.1f} / {fan['p99_ms']:.1f} / {fan['max_ms']:.1f} ms ({fan['received']}/{fan['subscribers']})", "p99 <= 50 ms"))
+if "skipped" in pg:
+    rows.append(("PostgreSQL figures", pg["skipped"], ""))
+else:
+    for name in ("article_50_comments", "article_50_comments_rendered_every_time"):
+        sq, p = ssr[name]["spotlight"], pg[name]
+        rows.append((f"{name}: PostgreSQL / SQLite req/s", f"{p['rps']:.0f}/{sq['rps']:.0f} = {p['rps']/sq['rps']:.2f}x (p99 {p['p99_ms']:.2f} vs {sq['p99_ms']:.2f} ms)", ""))
+    f2 = pg["fanout_two_instances"]
+    rows.append(("fan-out through 2 instances (PostgreSQL), 1,000 subscribers: p50 / p99 / max", f"{f2['p50_ms']:.1f} / {f2['p99_ms']:.1f} / {f2['max_ms']:.1f} ms ({f2['received']}/{f2['subscribers']})", "p99 <= 50 ms"))
 rows.append(("resident memory with 10,000 idle subscribers", f"{idle['rss_with_subscribers_mib']:.0f} MiB ({idle['per_subscriber_kib']:.1f} KiB each)", "<= 150 MB"))
 rows.append(("client JS+WASM, brotli", f"{weight['js_wasm_brotli_total']/1024:.0f} KiB", "<= 150 KB"))
 fv = weight["first_visit"]

@@ -284,11 +284,16 @@ fn assemble(tops: &[CommentRow], replies: &[CommentRow], liked: &[i64], vis: &Vi
 /// The rules every new text meets, when posted and when edited: banned
 /// readers cannot write, and the same text twice in a moment is refused.
 async fn check_writer(state: &AppState, user: &CurrentUser, hash: &str, except: i64) -> Result<(), AppError> {
-    if user.banned {
-        return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
-    }
+    refuse_banned(user)?;
     if store::recent_same_text(&state.db, user.id, hash, now() - REPEAT_WINDOW_SECS, except).await? {
         return Err(AppError::Conflict("You posted the same comment a moment ago.".into()));
+    }
+    Ok(())
+}
+
+fn refuse_banned(user: &CurrentUser) -> Result<(), AppError> {
+    if user.banned {
+        return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
     }
     Ok(())
 }
@@ -305,9 +310,8 @@ pub async fn post(
     body: &str,
     parent_id: Option<i64>,
 ) -> Result<Posted, AppError> {
-    if user.banned {
-        return Err(AppError::Forbidden("Your account can no longer post comments.".into()));
-    }
+    // Before the rate limit, so a banned reader's attempts use up nothing.
+    refuse_banned(user)?;
     let body = CommentBody::parse(body)?;
     let article_id = articles::service::id_of(state, slug).await?;
     // Counted before anything else is checked, so parallel posts meet the limit.

@@ -227,9 +227,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-async fn fanout(addr: &str, slug: &str, n: usize) -> anyhow::Result<()> {
+/// `addrs` is one address, or several (comma-separated instances of one site):
+/// the subscribers are split evenly between them and the comment is posted on the first.
+async fn fanout(addrs: &str, slug: &str, n: usize) -> anyhow::Result<()> {
+    let addrs: Vec<&str> = addrs.split(',').collect();
+    let addr = addrs[0];
     let cookie = login(addr).await?;
-    let streams = open_many(addr, slug, n).await?;
+    let mut streams = Vec::with_capacity(n);
+    for (i, instance) in addrs.iter().enumerate() {
+        let share = n / addrs.len() + usize::from(i < n % addrs.len());
+        streams.extend(open_many(instance, slug, share).await?);
+    }
     let marker = format!("fanout-{}", std::process::id());
     let start = Instant::now();
     let waits: Vec<_> = streams
@@ -275,6 +283,7 @@ async fn fanout(addr: &str, slug: &str, n: usize) -> anyhow::Result<()> {
     println!(
         "{}",
         serde_json::json!({
+            "instances": addrs.len(),
             "subscribers": n,
             "received": latencies.len(),
             "missed": missed,
