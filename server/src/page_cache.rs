@@ -1,11 +1,14 @@
 //! A short-lived cache of whole pages for anonymous readers.
 //!
 //! Most readers of a news site are anonymous, and their copy of an article
-//! page is the same for all of them. Those pages are kept for a few seconds
-//! and dropped the moment anything live happens (a comment, a reaction), so a
-//! cached page is never staler than the live stream it resumes from (the page
-//! carries its live cursor). Requests with any of our cookies are never
-//! served from here.
+//! page is the same for all of them. A page is fresh for a few seconds; after
+//! that, readers keep getting it at once while one render replaces it in the
+//! background (stale-while-revalidate), so an expiry never makes a crowd wait.
+//! Anything live (a comment, a reaction) drops every page at once instead: no
+//! reader, with or without JavaScript, is served a page without a comment once
+//! its event is out (on every instance, through the relay), and the misses that
+//! follow render once (single flight). Requests with any of our cookies are
+//! never served from here.
 //!
 //! Bounded: a byte budget (`PAGE_CACHE_BYTES`) over all entries; query
 //! parameters a page does not read are left out of the key, so `?x=1…2000`
@@ -27,11 +30,15 @@ use http_body_util::BodyExt;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::sync::watch;
 
-const TTL: Duration = Duration::from_secs(5);
+/// How long a page is served without a new render.
+const FRESH_FOR: Duration = Duration::from_secs(5);
+/// How long an unrefreshed page may still be served while it is re-rendered;
+/// a page nobody asked for in this long is dropped.
+const KEEP_FOR: Duration = Duration::from_secs(60);
 /// Larger pages are served without being kept.
 const MAX_BODY: usize = 2 * 1024 * 1024;
 /// A request carrying any of these gets a page of its own (who is logged in, the
@@ -44,18 +51,27 @@ pub struct PageCache {
     pages: moka::sync::Cache<String, Arc<Entry>>,
     /// Renders in progress, by key: later misses wait for them.
     inflight: Arc<Mutex<HashMap<String, watch::Sender<()>>>>,
+    /// Moves on at every `clear`: a render that began before it is not kept.
+    generation: Arc<std::sync::atomic::AtomicU64>,
+    fresh_for: Duration,
 }
 
 struct Entry {
     headers: HeaderMap,
     body: Bytes,
-    /// The CSP nonce the body was rendered with, replaced in every response.
-    nonce: Option<String>,
+    /// The CSP nonce the body was rendered with, and where it stands in the
+    /// body: replaced in every response without searching the page again.
+    nonce: Option<(String, Vec<usize>)>,
+    fresh_until: Instant,
 }
 
 impl PageCache {
     /// A cache holding at most `budget` bytes of pages.
     pub fn new(budget: u64) -> Self {
+        Self::with_freshness(budget, FRESH_FOR)
+    }
+
+    fn with_freshness(budget: u64, fresh_for: Duration) -> Self {
         let pages = moka::sync::Cache::builder()
             .max_capacity(budget)
             .weigher(|key: &String, e: &Arc<Entry>| {
@@ -63,9 +79,9 @@ impl PageCache {
                     key.len() + e.body.len() + e.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>();
                 u32::try_from(size).unwrap_or(u32::MAX)
             })
-            .time_to_live(TTL)
+            .time_to_live(KEEP_FOR)
             .build();
-        Self { pages, inflight: Arc::default() }
+        Self { pages, inflight: Arc::default(), generation: Arc::default(), fresh_for }
     }
 
     /// Empties the cache whenever a live event is published.
@@ -87,6 +103,7 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.pages.invalidate_all();
     }
 
@@ -104,12 +121,12 @@ impl PageCache {
 
 /// Ends a render's flight when dropped (also when the request is cancelled),
 /// waking the readers that waited for it.
-struct Flight<'a> {
-    cache: &'a PageCache,
+struct Flight {
+    cache: PageCache,
     key: String,
 }
 
-impl Drop for Flight<'_> {
+impl Drop for Flight {
     fn drop(&mut self) {
         if let Ok(mut inflight) = self.cache.inflight.lock() {
             inflight.remove(&self.key);
@@ -153,17 +170,48 @@ fn cacheable(req: &Request) -> Option<String> {
     key_of(req)
 }
 
+/// Where `needle` occurs in `body`.
+fn positions(body: &[u8], needle: &[u8]) -> Vec<usize> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut at = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= body.len() {
+        if &body[i..i + needle.len()] == needle {
+            at.push(i);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    at
+}
+
+/// `body` with `fresh` written over the old nonce at each of `at` (one copy).
+fn with_nonce(body: &[u8], old_len: usize, at: &[usize], fresh: &str) -> Bytes {
+    let mut out = bytes::BytesMut::with_capacity(body.len() + at.len() * fresh.len());
+    let mut from = 0;
+    for &i in at {
+        out.extend_from_slice(&body[from..i]);
+        out.extend_from_slice(fresh.as_bytes());
+        from = i + old_len;
+    }
+    out.extend_from_slice(&body[from..]);
+    out.freeze()
+}
+
 /// A cached page, with a fresh nonce in its policy and its scripts.
 fn respond(entry: &Entry) -> Response {
     let (body, headers) = match &entry.nonce {
-        Some(old) => {
+        Some((old, at)) => {
             let fresh = crate::security::new_nonce();
-            let body = String::from_utf8_lossy(&entry.body).replace(old.as_str(), &fresh);
+            let body = with_nonce(&entry.body, old.len(), at, &fresh);
             let mut headers = entry.headers.clone();
             if let Ok(v) = HeaderValue::from_str(&app::csp::policy(&fresh)) {
                 headers.insert(header::CONTENT_SECURITY_POLICY, v);
             }
-            (Bytes::from(body), headers)
+            (body, headers)
         }
         None => (entry.body.clone(), entry.headers.clone()),
     };
@@ -172,21 +220,35 @@ fn respond(entry: &Entry) -> Response {
     res
 }
 
+/// Starts a render of `key` unless one is under way: `None` when this caller
+/// renders, else the way to wait for the other render.
+fn take_off(cache: &PageCache, key: &str) -> Option<Option<watch::Receiver<()>>> {
+    let mut inflight = cache.inflight.lock().ok()?;
+    Some(match inflight.get(key) {
+        Some(flight) => Some(flight.subscribe()),
+        None => {
+            inflight.insert(key.to_owned(), watch::channel(()).0);
+            None
+        }
+    })
+}
+
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let Some(key) = cacheable(&req) else { return next.run(req).await };
     if let Some(hit) = cache.pages.get(&key) {
-        return respond(&hit);
-    }
-    let waiting = {
-        let Ok(mut inflight) = cache.inflight.lock() else { return next.run(req).await };
-        match inflight.get(&key) {
-            Some(flight) => Some(flight.subscribe()),
-            None => {
-                inflight.insert(key.clone(), watch::channel(()).0);
-                None
+        if Instant::now() >= hit.fresh_until {
+            // Stale: this reader gets it now; one render in the background replaces it.
+            if let Some(None) = take_off(&cache, &key) {
+                let flight = Flight { cache: cache.clone(), key: key.clone() };
+                tokio::spawn(async move {
+                    let _flight = flight;
+                    render_and_keep(&_flight.cache, key, req, next).await;
+                });
             }
         }
-    };
+        return respond(&hit);
+    }
+    let Some(waiting) = take_off(&cache, &key) else { return next.run(req).await };
     match waiting {
         // Another request is rendering this page: wait for it, then read the cache.
         Some(mut done) => {
@@ -198,13 +260,14 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
             }
         }
         None => {
-            let _flight = Flight { cache: &cache, key: key.clone() };
+            let _flight = Flight { cache: cache.clone(), key: key.clone() };
             render_and_keep(&cache, key, req, next).await
         }
     }
 }
 
 async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Next) -> Response {
+    let generation = cache.generation.load(std::sync::atomic::Ordering::SeqCst);
     let res = next.run(req).await;
     let html = res
         .headers()
@@ -248,8 +311,16 @@ async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Nex
         }
     }
     let bytes = buf.freeze();
-    let nonce = crate::security::nonce_in(&parts.headers);
-    cache.pages.insert(key, Arc::new(Entry { headers: parts.headers.clone(), body: bytes.clone(), nonce }));
+    // Something live happened while this page rendered: it may lack it, so it is not kept.
+    if cache.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
+        let nonce = crate::security::nonce_in(&parts.headers).map(|n| {
+            let at = positions(&bytes, n.as_bytes());
+            (n, at)
+        });
+        let fresh_until = Instant::now() + cache.fresh_for;
+        let entry = Entry { headers: parts.headers.clone(), body: bytes.clone(), nonce, fresh_until };
+        cache.pages.insert(key, Arc::new(entry));
+    }
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -280,6 +351,82 @@ mod tests {
         let res = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
         let status = res.status();
         (status, res.into_body().collect().await.unwrap().to_bytes().len())
+    }
+
+    /// A page whose renders wait for a permit each, and say which render they are.
+    fn gated_app(cache: PageCache, renders: Arc<AtomicUsize>, gate: Arc<tokio::sync::Semaphore>) -> Router {
+        Router::new()
+            .route(
+                "/articles/{slug}",
+                get(move || {
+                    let (renders, gate) = (renders.clone(), gate.clone());
+                    async move {
+                        let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
+                        gate.acquire().await.unwrap().forget();
+                        axum::response::Html(format!("render {n}"))
+                    }
+                }),
+            )
+            .layer(from_fn_with_state(cache, serve))
+    }
+
+    async fn body_of(router: &Router, uri: &str) -> String {
+        let res = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    }
+
+    async fn until(what: impl Fn() -> bool) {
+        while !what() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn an_expired_page_is_served_at_once_while_one_render_replaces_it() {
+        let (renders, gate) = (Arc::new(AtomicUsize::new(0)), Arc::new(tokio::sync::Semaphore::new(1)));
+        // Fresh for no time at all: every hit finds the page expired.
+        let cache = PageCache::with_freshness(1 << 20, Duration::ZERO);
+        let router = gated_app(cache.clone(), renders.clone(), gate.clone());
+        assert_eq!(body_of(&router, "/articles/a").await, "render 1");
+        // The second render is held: twenty readers meanwhile all get the old copy, at once.
+        let all = futures::future::join_all((0..20).map(|_| body_of(&router, "/articles/a"))).await;
+        assert!(all.iter().all(|b| b == "render 1"), "{all:?}");
+        until(|| renders.load(Ordering::SeqCst) >= 2).await;
+        for _ in 0..20 {
+            tokio::task::yield_now().await; // any other render spawned would start now
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 2, "one render replaces the page, not twenty");
+        gate.add_permits(1);
+        until(|| cache.inflight.lock().unwrap().is_empty()).await;
+        assert_eq!(body_of(&router, "/articles/a").await, "render 2");
+    }
+
+    #[tokio::test]
+    async fn a_render_that_began_before_a_live_event_is_not_kept() {
+        let (renders, gate) = (Arc::new(AtomicUsize::new(0)), Arc::new(tokio::sync::Semaphore::new(0)));
+        let cache = PageCache::new(1 << 20);
+        let router = gated_app(cache.clone(), renders.clone(), gate.clone());
+        let pending = tokio::spawn({
+            let router = router.clone();
+            async move { body_of(&router, "/articles/a").await }
+        });
+        until(|| renders.load(Ordering::SeqCst) == 1).await;
+        cache.clear(); // a comment was posted while the page rendered
+        gate.add_permits(1);
+        assert_eq!(pending.await.unwrap(), "render 1");
+        assert_eq!(cache.entries(), 0, "a page that may lack the comment is not kept");
+        gate.add_permits(1);
+        assert_eq!(body_of(&router, "/articles/a").await, "render 2");
+        assert_eq!(cache.entries(), 1);
+    }
+
+    #[test]
+    fn the_nonce_is_replaced_everywhere_it_stands() {
+        let body = b"<script nonce=\"abc\">1</script><script nonce=\"abc\">2</script>";
+        let at = positions(body, b"abc");
+        assert_eq!(at.len(), 2);
+        let out = with_nonce(body, 3, &at, "fresh-nonce");
+        assert_eq!(&out[..], b"<script nonce=\"fresh-nonce\">1</script><script nonce=\"fresh-nonce\">2</script>");
     }
 
     #[tokio::test]
