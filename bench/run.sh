@@ -34,7 +34,7 @@ trap cleanup EXIT
 start_server() {
   LEPTOS_SITE_ADDR="$ADDR" SITE_URL="$BASE" DATABASE_URL="$DB" LEPTOS_SITE_ROOT=target/site \
     CONTENT_DIR=content PUBLIC_DIR=public RUST_LOG=warn \
-    LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 \
+    LIMIT_COMMENTS_PER_MINUTE=100000 LIMIT_REACTIONS_PER_MINUTE=100000 LIMIT_SIGNUPS_PER_HOUR=100000 \
     LIVE_STREAMS_PER_ADDRESS=200000 LIVE_STREAMS_MAX=200000 \
     ./target/release/server >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
@@ -106,6 +106,9 @@ SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.a
 say "live fan-out: 1,000 subscribers, one comment"
 FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
 
+say "writes under load: 200 writers posting and reacting for ${BENCH_WRITE_SECONDS:-30} s"
+WRITES=$(python3 scripts/comment-load.py "$BASE" bench-fifty-comments "${BENCH_WRITE_SECONDS:-30}" 200 "$WORK/writes.json" --react)
+
 # The same site on PostgreSQL, as two instances of one site, in the same run.
 PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 pg_hostport="${PG_URL#*://}"; pg_hostport="${pg_hostport#*@}"; pg_hostport="${pg_hostport%%/*}"
@@ -148,13 +151,13 @@ WEIGHT=$(node bench/client-weight.mjs target/site/pkg "$BASE/articles/$FIRST_SLU
 say "Lighthouse (mobile) on an article"
 LIGHTHOUSE=$(node bench/lighthouse.mjs "$BASE/articles/$FIRST_SLUG" || echo '{"error":"lighthouse failed"}')
 
-python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" "$POSTGRES" <<'PY'
+python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" "$POSTGRES" "$WRITES" <<'PY'
 import json, sys, datetime, platform, os
-ssr, fan, idle, weight, lh, pg = (json.loads(a) for a in sys.argv[1:7])
+ssr, fan, idle, weight, lh, pg, writes = (json.loads(a) for a in sys.argv[1:8])
 result = {
     "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
-    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh, "postgres": pg,
+    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh, "postgres": pg, "writes": writes,
 }
 ratio_big = ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
 result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
@@ -167,6 +170,9 @@ for name, d in ssr.items():
     rows.append((f"SSR {name}: p50 / p99 (nginx p99)", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms ({d['nginx']['p99_ms']:.2f} ms)", "p99 <= 10 ms"))
 rows.append(("10,000-comment page vs 50-comment page (time per request)", f"{ratio_big:.2f}x", "<= 1.5x"))
 rows.append(("fan-out to 1,000 subscribers: p50 / p99 / max", f"{fan['p50_ms']:.1f} / {fan['p99_ms']:.1f} / {fan['max_ms']:.1f} ms ({fan['received']}/{fan['subscribers']})", "p99 <= 50 ms"))
+errors = sum(writes["failures"].values())
+lost = writes["missing_after"]["comments"] + writes["missing_after"]["reactions"]
+rows.append(("writes under load (200 writers, comments + reactions)", f"{writes['writes_per_second']:.0f} writes/s, {errors} errors, {lost} acknowledged writes missing", "0 errors, 0 missing"))
 if "skipped" in pg:
     rows.append(("PostgreSQL figures", pg["skipped"], ""))
 else:
