@@ -106,9 +106,6 @@ SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.a
 say "live fan-out: 1,000 subscribers, one comment"
 FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
 
-say "writes under load: 200 writers posting and reacting for ${BENCH_WRITE_SECONDS:-30} s"
-WRITES=$(python3 scripts/comment-load.py "$BASE" bench-fifty-comments "${BENCH_WRITE_SECONDS:-30}" 200 "$WORK/writes.json" --react)
-
 # The same site on PostgreSQL, as two instances of one site, in the same run.
 PG_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 pg_hostport="${PG_URL#*://}"; pg_hostport="${pg_hostport#*@}"; pg_hostport="${pg_hostport%%/*}"
@@ -144,6 +141,10 @@ fi
 
 say "10,000 idle subscribers"
 IDLE=$(./target/release/bench idle "$ADDR" bench-fifty-comments 10000 "$SERVER_PID")
+
+# Last on this server: 200 sign-ups and thousands of writes leave their mark on its memory.
+say "writes under load: 200 writers posting and reacting for ${BENCH_WRITE_SECONDS:-30} s"
+WRITES=$(python3 scripts/comment-load.py "$BASE" bench-fifty-comments "${BENCH_WRITE_SECONDS:-30}" 200 "$WORK/writes.json" --react)
 
 say "client weight and first visit"
 WEIGHT=$(node bench/client-weight.mjs target/site/pkg "$BASE/articles/$FIRST_SLUG")
