@@ -84,22 +84,10 @@ impl PageCache {
         Self { pages, inflight: Arc::default(), generation: Arc::default(), fresh_for }
     }
 
-    /// Empties the cache whenever a live event is published.
+    /// Empties the cache at every live event, before any reader receives it.
     pub fn follow(&self, hub: &Hub) {
-        let mut events = hub.subscribe_all();
-        let mut closing = hub.closing();
         let cache = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    event = events.recv() => match event {
-                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.clear(),
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                    },
-                    _ = closing.wait_for(|c| *c) => return,
-                }
-            }
-        });
+        hub.before_delivery(move |_| cache.clear());
     }
 
     pub fn clear(&self) {

@@ -26,7 +26,12 @@ pub struct Hub {
     relayed: bool,
     /// Flips to true at shutdown: open streams end so the server can stop.
     closing: Arc<watch::Sender<bool>>,
+    /// Run for each event before any subscriber receives it (the page cache
+    /// empties itself here, so no reader told of an event gets a page without it).
+    hooks: Arc<StdMutex<Vec<Hook>>>,
 }
+
+type Hook = Arc<dyn Fn(&LiveEvent) + Send + Sync>;
 
 impl Default for Hub {
     fn default() -> Self {
@@ -43,6 +48,7 @@ impl Hub {
             order: Arc::new(Mutex::new(())),
             relayed: false,
             closing: Arc::new(watch::channel(false).0),
+            hooks: Arc::default(),
         }
     }
 
@@ -65,8 +71,19 @@ impl Hub {
         }
     }
 
+    /// Runs `hook` for every event, before its subscribers receive it.
+    pub fn before_delivery(&self, hook: impl Fn(&LiveEvent) + Send + Sync + 'static) {
+        if let Ok(mut hooks) = self.hooks.lock() {
+            hooks.push(Arc::new(hook));
+        }
+    }
+
     /// Hands an event to this process's subscribers.
     pub fn deliver(&self, event: LiveEvent) {
+        let hooks: Vec<Hook> = self.hooks.lock().map(|h| h.clone()).unwrap_or_default();
+        for hook in hooks {
+            hook(&event);
+        }
         let event = Arc::new(event);
         // No subscribers is not an error: nobody is watching.
         let _ = self.all.send(event.clone());
@@ -135,6 +152,21 @@ mod tests {
         drop(hub.subscribe(7));
         hub.publish(event(1, 7));
         assert!(hub.articles.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn hooks_run_before_any_subscriber_receives_the_event() {
+        let hub = Hub::default();
+        let mut readers = hub.subscribe(7);
+        let seen = Arc::new(StdMutex::new(Vec::new()));
+        hub.before_delivery({
+            let seen = seen.clone();
+            move |e| seen.lock().unwrap().push(e.id)
+        });
+        hub.publish(event(3, 7));
+        // By the time a reader can see the event, the hook has run.
+        assert_eq!(readers.recv().await.unwrap().id, 3);
+        assert_eq!(*seen.lock().unwrap(), [3]);
     }
 
     #[tokio::test]
