@@ -5,8 +5,20 @@ use crate::{db::Db, errors::AppError, live::Hub, throttle::Limits};
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// Cloned for every request by every layer that takes it, so a clone is one
+/// reference count: the fields live behind an `Arc` (reached through `Deref`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub site: Arc<Site>,
     pub limits: Arc<Limits>,
@@ -64,7 +76,7 @@ impl AppState {
             crate::db::Backend::Postgres => Hub::relayed(),
             crate::db::Backend::Sqlite => Hub::default(),
         };
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             db,
             site: Arc::new(site),
             limits: Arc::new(limits),
@@ -73,7 +85,7 @@ impl AppState {
             article_ids: Default::default(),
             cookie_key,
             leptos_options,
-        })
+        })))
     }
 }
 
