@@ -1,18 +1,9 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { hydrated, PASSWORD, uniqueName } from "../tests/helpers";
+import { readerOn } from "../tests/helpers";
 
 /** A signed-in reader whose every request (page, API, live stream) goes to one instance. */
-async function readerOnInstance(browser: Browser, instance: "1" | "2", article: string): Promise<Page> {
-  const context = await browser.newContext({ extraHTTPHeaders: { "x-spotlight-instance": instance } });
-  const page = await context.newPage();
-  const name = uniqueName(`i${instance}`);
-  const res = await page.request.post("/api/v1/auth/signup", {
-    data: { username: name, email: `${name}@example.com`, password: PASSWORD },
-  });
-  expect(res.status()).toBe(201);
-  await page.goto(article);
-  await hydrated(page);
-  return page;
+function readerOnInstance(browser: Browser, instance: "1" | "2", article: string): Promise<Page> {
+  return readerOn(browser, article, { extraHTTPHeaders: { "x-spotlight-instance": instance } }, `i${instance}`);
 }
 
 test("readers on different instances see each other's comments and reactions live", async ({ browser, page }, info) => {

@@ -1,18 +1,9 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { hydrated, PASSWORD, uniqueName } from "./helpers";
+import { hydrated, PASSWORD, readerOn as readerWith, uniqueName } from "./helpers";
 
 /** A new reader, logged in, looking at `article`. */
-async function readerOn(browser: Browser, article: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext(viewport ? { viewport } : {});
-  const page = await context.newPage();
-  const name = uniqueName("c");
-  const res = await page.request.post("/api/v1/auth/signup", {
-    data: { username: name, email: `${name}@example.com`, password: PASSWORD },
-  });
-  expect(res.status()).toBe(201);
-  await page.goto(article);
-  await hydrated(page);
-  return page;
+function readerOn(browser: Browser, article: string, viewport?: { width: number; height: number }): Promise<Page> {
+  return readerWith(browser, article, viewport ? { viewport } : {});
 }
 
 async function anArticle(page: Page, index: number): Promise<string> {

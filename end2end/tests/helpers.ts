@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, BrowserContextOptions, expect, Page } from "@playwright/test";
 
 export const PASSWORD = "harbour-lantern-92";
 
@@ -26,4 +26,18 @@ export async function signUp(page: Page, username: string, next = "/") {
   await page.getByLabel("Email").fill(`${username}@example.com`);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** A new reader, signed up through the API in a context of its own, looking at `article`. */
+export async function readerOn(browser: Browser, article: string, options: BrowserContextOptions = {}, prefix = "c"): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const name = uniqueName(prefix);
+  const res = await page.request.post("/api/v1/auth/signup", {
+    data: { username: name, email: `${name}@example.com`, password: PASSWORD },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto(article);
+  await hydrated(page);
+  return page;
 }

@@ -29,7 +29,7 @@ pub const EVENT_KINDS: [&str; 6] =
 /// What the log holds: the kind and the ids it concerns. Comment events carry
 /// no text (`payload` is empty); reaction events carry their counts.
 #[cfg(feature = "ssr")]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Logged {
     pub id: i64,
     pub article_id: i64,

@@ -41,18 +41,15 @@ pub const CHANNEL: &str = "spotlight_live";
 
 /// Events of every article after `after_id`, oldest first (what the relay reads).
 pub async fn all_since(db: &Db, after_id: i64, limit: i64) -> Result<Vec<Logged>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT id, article_id, kind, comment_id, payload FROM live_events WHERE id > $1 ORDER BY id LIMIT $2",
-    )
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, article_id, kind, comment_id, payload)| Logged { id, article_id, kind, comment_id, payload })
-        .collect())
+    sqlx::query_as(&format!("SELECT {LOGGED} FROM live_events WHERE id > $1 ORDER BY id LIMIT $2"))
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
+
+/// The columns of a `Logged`.
+const LOGGED: &str = "id, article_id, kind, comment_id, payload";
 
 /// The newest event id of the whole site (0 when none).
 pub async fn max_id(db: &Db) -> Result<i64, sqlx::Error> {
@@ -61,18 +58,12 @@ pub async fn max_id(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// Events of one article after `after_id`, oldest first.
 pub async fn since(db: &Db, article_id: i64, after_id: i64, limit: i64) -> Result<Vec<Logged>, sqlx::Error> {
-    let rows: Vec<(i64, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT id, kind, comment_id, payload FROM live_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-    )
-    .bind(article_id)
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, kind, comment_id, payload)| Logged { id, article_id, kind, comment_id, payload })
-        .collect())
+    sqlx::query_as(&format!("SELECT {LOGGED} FROM live_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT $3"))
+        .bind(article_id)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// The newest event id of an article (0 when none): where a fresh page starts listening.
