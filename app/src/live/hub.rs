@@ -7,7 +7,23 @@ use tokio::sync::{broadcast, watch, Mutex, MutexGuard};
 
 /// An event as subscribers receive it: shared, so a thousand readers of one
 /// article cost one copy of its text, not a thousand.
-pub type Shared = Arc<LiveEvent>;
+pub type Shared = Arc<Outgoing>;
+
+/// An event with its Server-Sent Events frame, encoded once when it is
+/// delivered: each stream then writes the same bytes (a reference count, not
+/// a copy), which is what a crowd on one article costs per reader.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub event: LiveEvent,
+    pub frame: bytes::Bytes,
+}
+
+impl std::ops::Deref for Outgoing {
+    type Target = LiveEvent;
+    fn deref(&self) -> &LiveEvent {
+        &self.event
+    }
+}
 
 /// Events kept per article for subscribers that read slowly; beyond it they
 /// catch up from the log.
@@ -84,7 +100,8 @@ impl Hub {
         for hook in hooks {
             hook(&event);
         }
-        let event = Arc::new(event);
+        let frame = event.sse_frame();
+        let event = Arc::new(Outgoing { event, frame });
         // No subscribers is not an error: nobody is watching.
         let _ = self.all.send(event.clone());
         if let Ok(mut articles) = self.articles.lock() {

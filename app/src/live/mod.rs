@@ -131,6 +131,22 @@ impl LiveEvent {
     pub fn message(&self) -> Option<LiveMessage> {
         LiveMessage::decode(&self.kind, &self.data)
     }
+
+    /// The event as one Server-Sent Events frame: `id`, `event`, a `data`
+    /// line per line of data, and the blank line that ends it.
+    #[cfg(feature = "ssr")]
+    pub fn sse_frame(&self) -> bytes::Bytes {
+        use std::fmt::Write;
+        let mut frame = String::with_capacity(self.data.len() + self.kind.len() + 40);
+        let _ = write!(frame, "id: {}\nevent: {}\n", self.id, self.kind);
+        for line in self.data.replace("\r\n", "\n").split(['\n', '\r']) {
+            frame.push_str("data: ");
+            frame.push_str(line);
+            frame.push('\n');
+        }
+        frame.push('\n');
+        bytes::Bytes::from(frame)
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +169,13 @@ mod tests {
             assert_eq!(event.message(), Some(message));
         }
         assert_eq!(LiveMessage::decode("comment.exploded", "{}"), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_frame_carries_every_line_of_its_data_and_ends_with_a_blank_line() {
+        let event = LiveEvent { id: 7, article_id: 1, kind: "reset".into(), data: "{\n}".into() };
+        assert_eq!(&event.sse_frame()[..], b"id: 7\nevent: reset\ndata: {\ndata: }\n\n");
     }
 }
 

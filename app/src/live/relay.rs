@@ -26,6 +26,8 @@ use std::{
 pub const GAP_WAIT: Duration = Duration::from_secs(5);
 /// How often the table is read when no notification comes.
 const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How long one attempt to (re)connect the listener may take.
+const LISTEN_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Ids given up on are remembered this long, in case their event shows up late.
 const REMEMBER_SKIPPED: Duration = Duration::from_secs(120);
 const BATCH: i64 = 500;
@@ -93,71 +95,100 @@ impl Sequencer {
 
 /// Runs until `stop` flips: listens on `database_url`'s notification channel
 /// and delivers every new event to this instance's hub.
+///
+/// The listener runs as a task of its own and only wakes this loop, so a
+/// listener that is reconnecting (the database restarting, say) never holds up
+/// the once-a-second read of the table.
 pub async fn run(state: AppState, database_url: String, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut sequencer = loop {
         match store::max_id(&state.db).await {
             Ok(id) => break Sequencer::new(id),
             Err(err) => {
                 tracing::error!(error = %err, "the live relay cannot read the log yet; retrying");
-                tokio::time::sleep(POLL_EVERY).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL_EVERY) => {}
+                    _ = stop.wait_for(|stopped| *stopped) => return,
+                }
             }
         }
     };
-    let mut listener: Option<sqlx::postgres::PgListener> = None;
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let listener = tokio::spawn(listen(database_url, wake.clone()));
     let mut tick = tokio::time::interval(POLL_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
     loop {
-        if listener.is_none() {
-            listener = listen(&database_url).await;
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tick.tick() => {}
+            _ = stop.wait_for(|stopped| *stopped) => break,
         }
-        let lost = tokio::select! {
-            lost = notified(&mut listener) => lost,
-            _ = tick.tick() => false,
-            _ = stop.wait_for(|stopped| *stopped) => return,
-        };
-        if lost {
-            listener = None;
+        match catch_up(&state, &mut sequencer).await {
+            Ok(()) if failing => {
+                tracing::info!("the live relay reads the log again");
+                failing = false;
+            }
+            Ok(()) => {}
+            Err(err) if !failing => {
+                tracing::error!(error = %err, "the live relay cannot read the log; retrying every second");
+                failing = true;
+            }
+            Err(_) => {}
         }
-        if let Err(err) = catch_up(&state, &mut sequencer).await {
-            tracing::error!(error = %err, "the live relay could not read the log; will retry");
+    }
+    listener.abort();
+}
+
+/// Keeps one `LISTEN` connection open for as long as the task lives, waking
+/// the relay on every notification and after every (re)connection, since what
+/// was announced while it was away is only in the table.
+async fn listen(database_url: String, wake: std::sync::Arc<tokio::sync::Notify>) {
+    let mut failing = false;
+    loop {
+        match connect(&database_url).await {
+            Ok(mut listener) => {
+                tracing::info!(channel = store::CHANNEL, "live relay listening");
+                failing = false;
+                wake.notify_one();
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(_)) => wake.notify_one(),
+                        // It reconnects on the next call; what was sent meanwhile is read from the log.
+                        Ok(None) => {
+                            tracing::warn!("the live listener lost its connection; reconnecting");
+                            wake.notify_one();
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "the live listener failed; reading the log every second meanwhile");
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(err) if !failing => {
+                tracing::error!(error = %err, "the live relay cannot listen; reading the log every second meanwhile");
+                failing = true;
+            }
+            Err(_) => {}
         }
+        tokio::time::sleep(POLL_EVERY).await;
     }
 }
 
-/// Waits for a notification; true when the listener failed and must be rebuilt.
-async fn notified(listener: &mut Option<sqlx::postgres::PgListener>) -> bool {
-    let Some(l) = listener.as_mut() else { return std::future::pending().await };
-    match l.try_recv().await {
-        Ok(Some(_)) => false,
-        Ok(None) => {
-            // It reconnects by itself; what was sent meanwhile is read from the log.
-            tracing::warn!("the live listener lost its connection; catching up from the log");
-            false
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "the live listener failed; reconnecting");
-            true
-        }
-    }
-}
-
-async fn listen(database_url: &str) -> Option<sqlx::postgres::PgListener> {
-    let result = async {
-        let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
-        listener.listen(store::CHANNEL).await?;
-        Ok::<_, sqlx::Error>(listener)
-    }
-    .await;
-    match result {
-        Ok(listener) => {
-            tracing::info!(channel = store::CHANNEL, "live relay listening");
-            Some(listener)
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "the live relay cannot listen; reading the log every second meanwhile");
-            None
-        }
-    }
+/// A listener whose (re)connection gives up within a second or two, where
+/// sqlx's default would keep retrying for 30 s with growing pauses.
+async fn connect(database_url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .max_lifetime(None)
+        .idle_timeout(None)
+        .acquire_timeout(LISTEN_CONNECT_TIMEOUT)
+        .connect_lazy(database_url)?;
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+    // The pool is this listener's alone and is never closed.
+    listener.ignore_pool_close_event(true);
+    listener.listen(store::CHANNEL).await?;
+    Ok(listener)
 }
 
 /// Reads what is new in the log and delivers it, in order.

@@ -13,12 +13,14 @@ use app::{
     state::AppState,
 };
 use axum::{
+    body::Body,
     extract::{Query, State},
-    http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
     Extension,
 };
-use futures::stream::{self, Stream};
+use bytes::Bytes;
+use futures::stream;
 use serde::Deserialize;
 use std::{
     collections::{HashMap, VecDeque},
@@ -26,10 +28,14 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
-use tokio::sync::broadcast::{error::RecvError, Receiver};
+use tokio::{
+    sync::broadcast::{error::RecvError, Receiver},
+    time::Instant,
+};
 
 /// Proxies close idle connections; a comment line this often keeps them open.
 const HEARTBEAT: Duration = Duration::from_secs(20);
+const HEARTBEAT_FRAME: &[u8] = b":heartbeat\n\n";
 const REPLAY_BATCH: i64 = 500;
 
 #[derive(Deserialize)]
@@ -99,6 +105,8 @@ struct Cursor {
     more: bool,
     rx: Receiver<Shared>,
     closing: tokio::sync::watch::Receiver<bool>,
+    /// When a heartbeat is due if nothing else is sent first.
+    heartbeat_at: Instant,
     _slot: Slot,
 }
 
@@ -110,7 +118,9 @@ impl Cursor {
         Ok(())
     }
 
-    async fn next(mut self) -> Option<(LiveEvent, Self)> {
+    /// The next frame to write: an event (from the replay, then as it
+    /// happens) or a heartbeat. `None` ends the stream.
+    async fn next(mut self) -> Option<(Bytes, Self)> {
         loop {
             if let Some(event) = self.pending.pop_front() {
                 if event.id <= self.last && event.kind != "reset" {
@@ -120,16 +130,21 @@ impl Cursor {
                 if self.pending.is_empty() && self.more {
                     self.refill().await.ok()?;
                 }
-                return Some((event, self));
+                return Some((self.sent(event.sse_frame()), self));
             }
             let received = tokio::select! {
-                received = self.rx.recv() => received,
+                received = self.rx.recv() => Some(received),
+                _ = tokio::time::sleep_until(self.heartbeat_at) => None,
                 _ = self.closing.wait_for(|closed| *closed) => return None,
+            };
+            let Some(received) = received else {
+                return Some((self.sent(Bytes::from_static(HEARTBEAT_FRAME)), self));
             };
             match received {
                 Ok(event) if event.id > self.last => {
                     self.last = event.id;
-                    return Some((LiveEvent::clone(&event), self));
+                    // The frame every reader of the article shares.
+                    return Some((self.sent(event.frame.clone()), self));
                 }
                 Ok(_) => continue,
                 // Too slow for the in-memory channel: catch up from the log.
@@ -137,6 +152,11 @@ impl Cursor {
                 Err(RecvError::Closed) => return None,
             }
         }
+    }
+
+    fn sent(&mut self, frame: Bytes) -> Bytes {
+        self.heartbeat_at = Instant::now() + HEARTBEAT;
+        frame
     }
 }
 
@@ -161,7 +181,7 @@ pub async fn stream(
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     Query(query): Query<LiveQuery>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let article_id = articles::service::id_of(&state, &slug).await?;
     let slot = slots.take(&addr)?;
     let header_id =
@@ -176,6 +196,7 @@ pub async fn stream(
         more: false,
         rx,
         closing: state.hub.closing(),
+        heartbeat_at: Instant::now() + HEARTBEAT,
         _slot: slot,
     };
     match header_id.or(query.last_event_id) {
@@ -185,11 +206,9 @@ pub async fn stream(
         }
         None => cursor.last = live::service::latest_id(&state, article_id).await?,
     }
-    let events = stream::unfold(cursor, |cursor| async move {
-        cursor.next().await.map(|(event, cursor)| {
-            let sse = Event::default().id(event.id.to_string()).event(event.kind).data(event.data);
-            (Ok(sse), cursor)
-        })
+    let frames = stream::unfold(cursor, |cursor| async move {
+        cursor.next().await.map(|(frame, cursor)| (Ok::<_, Infallible>(frame), cursor))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat")))
+    Ok(([(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")], Body::from_stream(frames))
+        .into_response())
 }

@@ -155,6 +155,9 @@ async fn seed(url: &str) -> anyhow::Result<()> {
     )
     .execute(&db)
     .await?;
+    // A bulk load is followed by fresh planner statistics, as after any import;
+    // without them PostgreSQL plans for the empty tables it last counted.
+    sqlx::query("ANALYZE").execute(&db).await?;
     Ok(())
 }
 
