@@ -115,6 +115,7 @@ for _ in $(seq 1 100); do grep -q "Written after the database came back" "$WORK/
 took=$((($(date +%s%N) - posted) / 1000000))
 kill "$stream" 2>/dev/null || true
 if ! grep -q "Written after the database came back" "$WORK/stream.txt"; then
+  { echo "--- the stream's headers"; cat "$WORK/stream.headers"; echo "--- the stream"; cat "$WORK/stream.txt"; } >&2 || true
   tail -n 40 "$WORK"/instance-*.log >&2
   fail "instance 2 never relayed instance 1's comment after the restart (waited ${took} ms)"
 fi

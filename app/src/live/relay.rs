@@ -31,12 +31,21 @@ const LISTEN_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Ids given up on are remembered this long, in case their event shows up late.
 const REMEMBER_SKIPPED: Duration = Duration::from_secs(120);
 const BATCH: i64 = 500;
+/// The most ids looked up by id in one read (a sequence that jumped far ahead
+/// leaves a wide gap; beyond this many, its ids are given up on unseen).
+const MAX_MISSING: usize = 1000;
 
 /// Puts events read from the table in id order, without skipping any.
+///
+/// Each read of the table starts after the largest id already seen, so it
+/// always moves forward however many events wait above a gap; the ids in the
+/// gaps are looked up by id instead (`missing`).
 #[derive(Debug)]
 pub struct Sequencer {
     /// Every id up to here was delivered or given up on.
     floor: i64,
+    /// The largest id seen (delivered or held).
+    top: i64,
     /// Read, but waiting for a smaller id.
     held: BTreeMap<i64, Logged>,
     /// When the gap just above `floor` was first seen.
@@ -48,13 +57,19 @@ pub struct Sequencer {
 impl Sequencer {
     /// Starts after `floor`: events up to it are history, not news.
     pub fn new(floor: i64) -> Self {
-        Self { floor, held: BTreeMap::new(), gap_since: None, skipped: BTreeMap::new() }
+        Self { floor, top: floor, held: BTreeMap::new(), gap_since: None, skipped: BTreeMap::new() }
     }
 
-    /// Where the next read of the table starts (exclusive): low enough to see
-    /// an id given up on that turns up late.
-    pub fn read_from(&self) -> i64 {
-        self.skipped.keys().next().map_or(self.floor, |first| (first - 1).min(self.floor))
+    /// Where the next read of new events starts (exclusive).
+    pub fn read_after(&self) -> i64 {
+        self.top
+    }
+
+    /// Ids below `read_after` not seen yet: the gaps waited for, then those
+    /// given up on (in case they turn up late). At most `MAX_MISSING`.
+    pub fn missing(&self) -> Vec<i64> {
+        let waiting = (self.floor + 1..self.top).filter(|id| !self.held.contains_key(id));
+        waiting.chain(self.skipped.keys().copied()).take(MAX_MISSING).collect()
     }
 
     /// Takes rows read from the table (any order, repeats allowed) and returns
@@ -63,6 +78,7 @@ impl Sequencer {
         let mut out = Vec::new();
         for row in rows {
             if row.id > self.floor {
+                self.top = self.top.max(row.id);
                 self.held.entry(row.id).or_insert(row);
             } else if self.skipped.remove(&row.id).is_some() {
                 tracing::warn!(id = row.id, "a live event turned up after its gap was given up on");
@@ -193,9 +209,13 @@ async fn connect(database_url: &str) -> Result<sqlx::postgres::PgListener, sqlx:
 
 /// Reads what is new in the log and delivers it, in order.
 async fn catch_up(state: &AppState, sequencer: &mut Sequencer) -> Result<(), crate::errors::AppError> {
+    let mut missing = sequencer.missing();
     loop {
-        let rows = store::all_since(&state.db, sequencer.read_from(), BATCH).await?;
+        let mut rows = store::all_since(&state.db, sequencer.read_after(), BATCH).await?;
         let full = rows.len() as i64 == BATCH;
+        if !missing.is_empty() {
+            rows.extend(store::by_ids(&state.db, &std::mem::take(&mut missing)).await?);
+        }
         let ready = sequencer.offer(rows, Instant::now());
         for event in service::render(state, &ready).await? {
             state.hub.deliver(event);
@@ -233,9 +253,10 @@ mod tests {
         let t = Instant::now();
         // 12 committed before 11: nothing above the gap goes out yet.
         assert!(s.offer(vec![row(12)], t).is_empty());
-        assert_eq!(s.read_from(), 10, "the next read still covers 11");
+        assert_eq!((s.read_after(), s.missing()), (12, vec![11]), "new events are read after 12, and 11 is looked up");
         // 11 commits: both go out, in order.
-        assert_eq!(ids(&s.offer(vec![row(11), row(12)], t + Duration::from_millis(50))), [11, 12]);
+        assert_eq!(ids(&s.offer(vec![row(11)], t + Duration::from_millis(50))), [11, 12]);
+        assert!(s.missing().is_empty());
     }
 
     #[test]
@@ -245,8 +266,36 @@ mod tests {
         assert!(s.offer(vec![row(12), row(13)], t).is_empty());
         assert!(s.offer(vec![row(12), row(13)], t + GAP_WAIT / 2).is_empty());
         assert_eq!(ids(&s.offer(vec![row(12), row(13)], t + GAP_WAIT)), [12, 13]);
-        assert_eq!(s.read_from(), 10, "11 is still looked for");
+        assert_eq!(s.missing(), [11], "11 is still looked for");
         assert_eq!(ids(&s.offer(vec![row(11), row(12), row(13)], t + GAP_WAIT * 2)), [11]);
-        assert_eq!(s.read_from(), 13);
+        assert!(s.missing().is_empty());
+        assert_eq!(s.read_after(), 13);
+    }
+
+    #[test]
+    fn events_far_above_a_gap_keep_the_reads_moving_forward() {
+        // The relay reads in batches: a gap with more than a batch of events
+        // above it must not make every read return the same batch again.
+        let mut s = Sequencer::new(10);
+        let t = Instant::now();
+        let batch: Vec<Logged> = (12..12 + BATCH).map(row).collect();
+        assert!(s.offer(batch, t).is_empty());
+        assert_eq!(s.read_after(), 11 + BATCH, "the next read starts above what is held");
+        assert!(s.offer(vec![row(12 + BATCH)], t).is_empty());
+        assert_eq!(s.missing(), [11]);
+        let out = s.offer(vec![row(11)], t);
+        assert_eq!(out.len() as i64, BATCH + 2);
+        assert!(out.windows(2).all(|w| w[0].id + 1 == w[1].id), "in id order");
+    }
+
+    #[test]
+    fn ids_given_up_on_long_ago_are_forgotten() {
+        let mut s = Sequencer::new(10);
+        let t = Instant::now();
+        s.offer(vec![row(12)], t);
+        s.offer(vec![], t + GAP_WAIT);
+        assert_eq!(s.missing(), [11]);
+        s.offer(vec![], t + GAP_WAIT + REMEMBER_SKIPPED);
+        assert!(s.missing().is_empty());
     }
 }

@@ -48,6 +48,17 @@ pub async fn all_since(db: &Db, after_id: i64, limit: i64) -> Result<Vec<Logged>
         .await
 }
 
+/// The events with these ids that exist, in any order (the relay looking for
+/// ids it saw skipped).
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Logged>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let sql = format!("SELECT {LOGGED} FROM live_events WHERE id IN ({})", Backend::of(db).ids_in("$1"));
+    sqlx::query_as(&sql).bind(ids).fetch_all(db).await
+}
+
 /// The columns of a `Logged`.
 const LOGGED: &str = "id, article_id, kind, comment_id, payload";
 
