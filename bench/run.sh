@@ -152,13 +152,21 @@ WEIGHT=$(node bench/client-weight.mjs target/site/pkg "$BASE/articles/$FIRST_SLU
 say "Lighthouse (mobile) on an article"
 LIGHTHOUSE=$(node bench/lighthouse.mjs "$BASE/articles/$FIRST_SLUG" || echo '{"error":"lighthouse failed"}')
 
-python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" "$POSTGRES" "$WRITES" <<'PY'
+# Last, since it ends with the server's graceful shutdown: a crowd on one
+# article. As many streams as the file-descriptor limit allows, up to 100,000
+# (server and client each need one per stream, and this limit is per process).
+CROWD_N=$(($(ulimit -n) - 2000)); [ "$CROWD_N" -gt 100000 ] && CROWD_N=100000
+say "a crowd on one article: $CROWD_N live streams, one comment, heartbeats, then a graceful shutdown"
+CROWD=$(./target/release/bench crowd "$ADDR" bench-fifty-comments "$CROWD_N" "$SERVER_PID" || echo '{"error":"the crowd run failed"}')
+SERVER_PID=""
+
+python3 - "$SSR" "$FANOUT" "$IDLE" "$WEIGHT" "$LIGHTHOUSE" "$POSTGRES" "$WRITES" "$CROWD" <<'PY'
 import json, sys, datetime, platform, os
-ssr, fan, idle, weight, lh, pg, writes = (json.loads(a) for a in sys.argv[1:8])
+ssr, fan, idle, weight, lh, pg, writes, crowd = (json.loads(a) for a in sys.argv[1:9])
 result = {
     "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
-    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh, "postgres": pg, "writes": writes,
+    "ssr": ssr, "fanout": fan, "idle": idle, "client": weight, "lighthouse": lh, "postgres": pg, "writes": writes, "crowd": crowd,
 }
 ratio_big = ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
 result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
@@ -183,6 +191,15 @@ else:
     f2 = pg["fanout_two_instances"]
     rows.append(("fan-out through 2 instances (PostgreSQL), 1,000 subscribers: p50 / p99 / max", f"{f2['p50_ms']:.1f} / {f2['p99_ms']:.1f} / {f2['max_ms']:.1f} ms ({f2['received']}/{f2['subscribers']})", "p99 <= 50 ms"))
 rows.append(("resident memory with 10,000 idle subscribers", f"{idle['rss_with_subscribers_mib']:.0f} MiB ({idle['per_subscriber_kib']:.1f} KiB each)", "<= 150 MB"))
+if "subscribers" in crowd:
+    n = crowd["subscribers"]
+    rows.append((f"crowd: {n:,} streams on one instance, resident memory", f"{crowd['rss_with_streams_mib']:.0f} MiB ({crowd['per_stream_kib']:.1f} KiB each; {crowd['rss_after_delivery_mib']:.0f} MiB after the comment)", "100,000 streams <= 2 GB"))
+    rows.append((f"crowd: one comment to {n:,} streams: p50 / p99 / max, lost", f"{crowd['p50_ms']:.0f} / {crowd['p99_ms']:.0f} / {crowd['max_ms']:.0f} ms, {crowd['lost']} lost", "p99 <= 1 s, 0 lost"))
+    rows.append(("crowd: streams that got a heartbeat after the comment", f"{crowd['heartbeats_after']:,} / {n:,}", "all"))
+    shutdown = crowd["shutdown_s"]
+    rows.append((f"crowd: graceful shutdown with {n:,} open streams", "did not exit in 60 s" if shutdown is None else f"{shutdown:.2f} s", "<= 10 s"))
+else:
+    rows.append(("crowd", crowd.get("error", "not run"), ""))
 rows.append(("client JS+WASM, brotli", f"{weight['js_wasm_brotli_total']/1024:.0f} KiB", "<= 150 KB"))
 fv = weight["first_visit"]
 rows.append(("first visit to an article", f"{fv['requests']} requests, {fv['bytes']/1024:.0f} KiB, {fv['third_party_requests']} third-party", ""))

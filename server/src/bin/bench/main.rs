@@ -6,9 +6,13 @@
 //!   posts one comment, and reports when it reached each subscriber.
 //! - `bench idle <addr> <slug> <subscribers> <server-pid>`: holds that many idle
 //!   streams open and reports the server's resident memory.
+//! - `bench crowd <addr> <slug> <subscribers> <server-pid>`: a crowd on one
+//!   article (see `crowd.rs`); ends by stopping the server.
 //!
 //! HTTP is spoken directly over tokio sockets: the client must stay far
 //! lighter than the server it measures.
+
+mod crowd;
 
 use std::{
     path::Path,
@@ -49,8 +53,11 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(args.get(1).map(String::as_str).unwrap_or("sqlite://target/bench/spotlight.db")).await,
         Some("fanout") => fanout(&args[1], &args[2], args[3].parse()?).await,
         Some("idle") => idle(&args[1], &args[2], args[3].parse()?, args[4].parse()?).await,
+        Some("crowd") => crowd::run(&args[1], &args[2], args[3].parse()?, args[4].parse()?).await,
         _ => {
-            anyhow::bail!("usage: bench seed <db-url> | fanout <addr> <slug> <n> | idle <addr> <slug> <n> <server-pid>")
+            anyhow::bail!(
+                "usage: bench seed <db-url> | fanout <addr> <slug> <n> | idle|crowd <addr> <slug> <n> <server-pid>"
+            )
         }
     }
 }
@@ -162,7 +169,7 @@ async fn seed(url: &str) -> anyhow::Result<()> {
 }
 
 /// Sends one HTTP/1.1 request and returns the whole response as text.
-async fn request(addr: &str, raw: String) -> anyhow::Result<String> {
+pub(crate) async fn request(addr: &str, raw: String) -> anyhow::Result<String> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.write_all(raw.as_bytes()).await?;
     let mut out = Vec::new();
@@ -170,7 +177,7 @@ async fn request(addr: &str, raw: String) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-async fn login(addr: &str) -> anyhow::Result<String> {
+pub(crate) async fn login(addr: &str) -> anyhow::Result<String> {
     let body = r#"{"login":"bench_poster","password":"bench-poster-password"}"#;
     let res = request(
         addr,
@@ -188,9 +195,37 @@ async fn login(addr: &str) -> anyhow::Result<String> {
     Ok(cookie.to_owned())
 }
 
+/// Posts a comment as the signed-in `cookie`; fails unless it is accepted (201).
+pub(crate) async fn post_comment(addr: &str, cookie: &str, slug: &str, text: &str) -> anyhow::Result<()> {
+    let body = serde_json::json!({ "body": text }).to_string();
+    let res = request(
+        addr,
+        format!(
+            "POST /api/v1/articles/{slug}/comments HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await?;
+    anyhow::ensure!(res.starts_with("HTTP/1.1 201"), "post failed: {}", res.lines().next().unwrap_or_default());
+    Ok(())
+}
+
 /// Opens a live stream and waits for its response head.
 async fn subscribe(addr: &str, slug: &str) -> anyhow::Result<TcpStream> {
-    let mut stream = TcpStream::connect(addr).await?;
+    subscribe_from(addr, slug, None).await
+}
+
+/// `subscribe`, from a chosen loopback source address: one address has only
+/// ~28,000 ephemeral ports, so a crowd spreads over 127.0.0.2, .3, …
+async fn subscribe_from(addr: &str, slug: &str, source: Option<std::net::Ipv4Addr>) -> anyhow::Result<TcpStream> {
+    let mut stream = match source {
+        None => TcpStream::connect(addr).await?,
+        Some(ip) => {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind((ip, 0).into())?;
+            socket.connect(addr.parse()?).await?
+        }
+    };
     stream
         .write_all(
             format!("GET /api/v1/articles/{slug}/live HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
@@ -223,7 +258,7 @@ async fn open_many(addr: &str, slug: &str, n: usize) -> anyhow::Result<Vec<TcpSt
     Ok(streams)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -263,17 +298,8 @@ async fn fanout(addrs: &str, slug: &str, n: usize) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let body = format!(r#"{{"body":"Fan-out check {marker}"}}"#);
     let posted_at = Instant::now();
-    let res = request(
-        addr,
-        format!(
-            "POST /api/v1/articles/{slug}/comments HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-    .await?;
-    anyhow::ensure!(res.starts_with("HTTP/1.1 201"), "post failed: {}", res.lines().next().unwrap_or_default());
+    post_comment(addr, &cookie, slug, &format!("Fan-out check {marker}")).await?;
     let mut latencies = Vec::new();
     let mut missed = 0;
     for w in waits {
@@ -299,7 +325,7 @@ async fn fanout(addrs: &str, slug: &str, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+pub(crate) fn rss_kib(pid: u32) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
