@@ -99,7 +99,8 @@ impl Sequencer {
             if now.duration_since(since) < GAP_WAIT {
                 break;
             }
-            for id in self.floor + 1..next {
+            // A sequence that jumped far ahead is remembered only near its top.
+            for id in (self.floor + 1).max(next - MAX_MISSING as i64)..next {
                 self.skipped.insert(id, now);
             }
             self.floor = next - 1;

@@ -87,6 +87,11 @@ async fn reactions_on_one_instance_are_counted_once_and_seen_live_on_the_other()
     assert_eq!(mine["mine"], "wow");
 }
 
+/// Appends a reactions event inside `tx` (the relay does not care what it says).
+async fn append(tx: &mut sqlx::Transaction<'static, sqlx::Any>, article_id: i64) -> app::live::Logged {
+    app::live::store::append(tx, article_id, "reactions.updated", None, "{}".into()).await.unwrap()
+}
+
 #[tokio::test]
 async fn events_committed_out_of_id_order_are_all_delivered_in_order() {
     if skipped("events_committed_out_of_id_order_are_all_delivered_in_order") {
@@ -99,9 +104,9 @@ async fn events_committed_out_of_id_order_are_all_delivered_in_order() {
     let db = &app.state.db;
     // The first transaction takes the smaller id but commits second.
     let mut first = db.begin().await.unwrap();
-    let early = app::live::store::append(&mut first, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    let early = append(&mut first, article_id).await;
     let mut second = db.begin().await.unwrap();
-    let late = app::live::store::append(&mut second, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    let late = append(&mut second, article_id).await;
     assert!(early.id < late.id);
     second.commit().await.unwrap();
     // The relay reads the larger id now and must not move past the smaller one.
@@ -128,16 +133,16 @@ async fn a_rolled_back_id_with_many_events_above_it_does_not_stop_the_relay() {
     let mut all = app.state.hub.subscribe_all();
     let db = &app.state.db;
     let mut lost = db.begin().await.unwrap();
-    let gap = app::live::store::append(&mut lost, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    let gap = append(&mut lost, article_id).await;
     lost.rollback().await.unwrap();
     let mut tx = db.begin().await.unwrap();
     for _ in 0..1200 {
-        app::live::store::append(&mut tx, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+        append(&mut tx, article_id).await;
     }
     tx.commit().await.unwrap();
     // Once the gap is given up on, everything above it arrives, and so does what comes next.
     let mut tx = db.begin().await.unwrap();
-    let next = app::live::store::append(&mut tx, article_id, "reactions.updated", None, "{}".into()).await.unwrap();
+    let next = append(&mut tx, article_id).await;
     tx.commit().await.unwrap();
     let wait = app::live::relay::GAP_WAIT + Duration::from_secs(10);
     let delivered = tokio::time::timeout(wait, async {
