@@ -26,6 +26,8 @@ pub struct Shared {
     pub hub: Hub,
     /// Article ids by slug, filled as pages are read.
     pub article_ids: crate::articles::ArticleIds,
+    /// What article pages read, shared between readers until the article's next live event.
+    pub reads: crate::read_cache::ReadCache,
     /// Admission to the password hashers (a slot per core, a short queue).
     pub passwords: Arc<crate::auth::password::Gate>,
     /// Signs guest cookies; kept in the database so restarts keep guests.
@@ -76,6 +78,10 @@ impl AppState {
             crate::db::Backend::Postgres => Hub::relayed(),
             crate::db::Backend::Sqlite => Hub::default(),
         };
+        // Registered before anything that caches whole pages, so a page rendered
+        // after an event can never be made from what was read before it.
+        let reads = crate::read_cache::ReadCache::default();
+        reads.follow(&hub);
         Ok(Self(Arc::new(Shared {
             db,
             site: Arc::new(site),
@@ -83,6 +89,7 @@ impl AppState {
             hub,
             passwords: Arc::default(),
             article_ids: Default::default(),
+            reads,
             cookie_key,
             leptos_options,
         })))

@@ -33,6 +33,7 @@ pub fn apply(router: Router<AppState>, state: AppState, http: &HttpSettings) -> 
     pages.follow(&state.hub);
     // `layer` wraps what was added before it: the last one here runs first.
     let router = router
+        .layer(axum::middleware::from_fn(one_viewer))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), origin_check))
@@ -48,6 +49,12 @@ pub fn apply(router: Router<AppState>, state: AppState, http: &HttpSettings) -> 
 pub fn apply_to_streams(router: Router<AppState>, state: AppState, http: &HttpSettings) -> Router<AppState> {
     let slots = Arc::new(StreamSlots::new(http.streams_per_address, http.streams_total));
     traced(router.layer(Extension(slots)).layer(from_fn_with_state(state, headers)), http)
+}
+
+/// Lets a request look its session up once (see `app::auth::extract::ViewerOnce`).
+async fn one_viewer(mut req: Request, next: Next) -> Response {
+    req.extensions_mut().insert(app::auth::extract::ViewerOnce::default());
+    next.run(req).await
 }
 
 /// Resolves the client's address once (see `app::client_addr`) for every layer

@@ -112,5 +112,5 @@ pub async fn list_articles(tag: Option<String>, cursor: Option<String>) -> Resul
 #[server(prefix = "/_fn")]
 pub async fn get_article(slug: String) -> Result<Article, AppError> {
     let state = crate::state::app_state()?;
-    service::by_slug(&state.db, &state.site, &slug).await
+    service::by_slug(&state, &slug).await
 }

@@ -64,11 +64,20 @@ pub async fn tag_exists(db: &Db, tag: &str) -> Result<bool, AppError> {
     }
 }
 
-pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppError> {
-    let not_found =
-        || AppError::NotFound("We could not find that article. It may have been moved or taken down.".into());
-    let slug = Slug::parse(slug).map_err(|_| not_found())?;
-    let row = store::article(db, &slug).await?.ok_or_else(not_found)?;
+/// The article at `slug`, as every reader sees it (shared until its next live event).
+pub async fn by_slug(state: &AppState, slug: &str) -> Result<Article, AppError> {
+    let id = id_of(state, slug).await.map_err(|e| match e {
+        AppError::NotFound(_) => {
+            AppError::NotFound("We could not find that article. It may have been moved or taken down.".into())
+        }
+        other => other,
+    })?;
+    let article = state.reads.article(id, load(&state.db, &state.site, id)).await?;
+    Ok(Article::clone(&article))
+}
+
+async fn load(db: &Db, site: &Site, id: i64) -> Result<Article, AppError> {
+    let row = store::article(db, id).await?.ok_or(AppError::NotFound("We could not find that article.".into()))?;
     let videos = store::videos(db, row.card.id)
         .await?
         .into_iter()
@@ -76,7 +85,7 @@ pub async fn by_slug(db: &Db, site: &Site, slug: &str) -> Result<Article, AppErr
         .collect();
     let promo = store::promo(db, row.card.id).await?.map(|(person, show, link)| Promo { person, show, link });
     let updated = (row.updated_at > row.card.published_at).then(|| stamp(row.updated_at));
-    let url = site.absolute(&format!("/articles/{}", slug.as_str()));
+    let url = site.absolute(&format!("/articles/{}", row.card.slug));
     let live_cursor = crate::live::service::cursor(db, row.card.id).await?;
     Ok(Article { card: card(row.card), updated, body_html: row.body_html, videos, promo, url, live_cursor })
 }

@@ -79,13 +79,13 @@ pub async fn tag_exists(db: &Db, tag: &TagName) -> Result<bool, sqlx::Error> {
     Ok(found.is_some())
 }
 
-pub async fn article(db: &Db, slug: &Slug) -> Result<Option<ArticleRow>, sqlx::Error> {
+pub async fn article(db: &Db, id: i64) -> Result<Option<ArticleRow>, sqlx::Error> {
     let columns = card_columns(db);
     let sql = format!(
         "SELECT {columns}, a.body_html, a.updated_at FROM articles a \
-         JOIN authors au ON au.id = a.author_id WHERE a.slug = $1"
+         JOIN authors au ON au.id = a.author_id WHERE a.id = $1"
     );
-    sqlx::query_as(&sql).bind(slug.as_str()).fetch_optional(db).await
+    sqlx::query_as(&sql).bind(id).fetch_optional(db).await
 }
 
 pub async fn videos(db: &Db, article_id: i64) -> Result<Vec<(String, String, String)>, sqlx::Error> {

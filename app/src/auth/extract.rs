@@ -38,9 +38,21 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let state = AppState::from_ref(state);
         let token = cookies::session_token(&state.site, &parts.headers);
-        Ok(Self(super::service::user_for_token(&state, token.as_deref()).await?))
+        let find = || super::service::user_for_token(&state, token.as_deref());
+        let user = match parts.extensions.get::<ViewerOnce>() {
+            Some(once) => once.0.get_or_try_init(find).await?.clone(),
+            None => find().await?,
+        };
+        Ok(Self(user))
     }
 }
+
+/// Put in a request's extensions (by the server's middleware), it makes the
+/// session lookup happen once per request, however many parts of a page ask
+/// who is reading (the header, the reactions, the comments). Copies of the
+/// request's parts share it.
+#[derive(Clone, Default)]
+pub struct ViewerOnce(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
 
 /// The signed-in reader; `AppError::Unauthorized` (401) for anyone else.
 #[derive(Debug, Clone)]

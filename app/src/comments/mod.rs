@@ -24,7 +24,7 @@ pub const EDIT_WINDOW_SECS: i64 = 15 * 60;
 /// Replies nest this deep; deeper replies attach to their depth-3 ancestor.
 pub const MAX_DEPTH: i64 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Sort {

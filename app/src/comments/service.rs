@@ -15,7 +15,20 @@ use crate::{
     state::AppState,
     throttle,
 };
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
+
+/// One page of an article's threads as every reader sees them (visible
+/// comments, and deleted ones that keep live replies), before any reader's
+/// own likes and rights are applied: what `ReadCache` shares between readers.
+#[derive(Debug, Clone)]
+pub struct PublicThreads {
+    tops: Vec<CommentRow>,
+    replies: Vec<CommentRow>,
+    /// Visible replies per thread, on the page or not.
+    reply_counts: HashMap<i64, i64>,
+    next_cursor: Option<String>,
+    total: i64,
+}
 
 /// The same text by the same reader within this window is refused.
 const REPEAT_WINDOW_SECS: i64 = 10 * 60;
@@ -86,6 +99,8 @@ pub async fn render_live(state: &AppState, logged: &[Logged]) -> Result<HashMap<
 }
 
 fn publish(state: &AppState, logged: Option<Logged>, row: &CommentRow, has_replies: bool) {
+    // This instance's next read sees the change at once; others, when the event reaches them.
+    state.reads.forget(row.article_id);
     if let Some(logged) = logged {
         state.hub.publish(live_event(&logged, Some(row), has_replies));
     }
@@ -121,7 +136,9 @@ fn parse_cursor(sort: Sort, cursor: Option<&str>) -> Result<Option<Cursor>, AppE
     Ok(Some(cursor))
 }
 
-/// A page of top-level threads with all their replies, for `viewer`.
+/// A page of top-level threads with all their replies, for `viewer`. What every
+/// reader sees is shared (`ReadCache`); only the viewer's likes, and for a
+/// moderator or an author of held comments the whole page, are read for them.
 pub async fn list(
     state: &AppState,
     slug: &str,
@@ -132,7 +149,40 @@ pub async fn list(
     let article_id = articles::service::id_of(state, slug).await?;
     let cursor = parse_cursor(sort, cursor)?;
     let vis = visibility(viewer);
-    let mut tops = store::threads(&state.db, article_id, sort, cursor, THREADS_PER_PAGE + 1, &vis).await?;
+    let marks = match viewer {
+        Some(v) => store::reader_marks(&state.db, v.id, article_id).await?,
+        None => store::ReaderMarks::default(),
+    };
+    let page = if vis.moderator || marks.has_held {
+        Arc::new(public_threads(state, article_id, sort, cursor, &vis).await?)
+    } else {
+        let everyone = Visibility { viewer_id: 0, moderator: false };
+        let name = format!("{sort:?} {cursor:?}");
+        state.reads.threads(article_id, name, public_threads(state, article_id, sort, cursor, &everyone)).await?
+    };
+    let mut threads = assemble(&page.tops, &page.replies, &marks.liked, &vis);
+    for t in &mut threads {
+        t.more_replies = (page.reply_counts.get(&t.id).copied().unwrap_or(0) - REPLIES_SHOWN).max(0);
+    }
+    Ok(CommentPage {
+        threads,
+        next_cursor: page.next_cursor.clone(),
+        sort,
+        total: page.total,
+        now: now(),
+        thread: None,
+    })
+}
+
+/// The rows of a page of threads as `vis` sees them.
+async fn public_threads(
+    state: &AppState,
+    article_id: i64,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    vis: &Visibility,
+) -> Result<PublicThreads, AppError> {
+    let mut tops = store::threads(&state.db, article_id, sort, cursor, THREADS_PER_PAGE + 1, vis).await?;
     let next_cursor = if tops.len() as i64 > THREADS_PER_PAGE {
         tops.truncate(THREADS_PER_PAGE as usize);
         tops.last().map(|c| match sort {
@@ -144,20 +194,10 @@ pub async fn list(
     };
     let thread_ids: Vec<i64> = tops.iter().map(|c| c.id).collect();
     // However long a thread grows, the page carries its first replies only.
-    let replies = store::replies(&state.db, &thread_ids, &vis, 0, REPLIES_SHOWN).await?;
-    let counts: HashMap<i64, i64> = store::reply_counts(&state.db, &thread_ids, &vis, 0).await?.into_iter().collect();
-    let mut all_ids: Vec<i64> = thread_ids.clone();
-    all_ids.extend(replies.iter().map(|r| r.id));
-    let liked: Vec<i64> = match viewer {
-        Some(v) => store::liked_by(&state.db, v.id, &all_ids).await?,
-        None => Vec::new(),
-    };
-    let mut threads = assemble(&tops, &replies, &liked, &vis);
-    for t in &mut threads {
-        t.more_replies = (counts.get(&t.id).copied().unwrap_or(0) - REPLIES_SHOWN).max(0);
-    }
+    let replies = store::replies(&state.db, &thread_ids, vis, 0, REPLIES_SHOWN).await?;
+    let reply_counts = store::reply_counts(&state.db, &thread_ids, vis, 0).await?.into_iter().collect();
     let total = store::visible_count(&state.db, article_id).await?;
-    Ok(CommentPage { threads, next_cursor, sort, total, now: now(), thread: None })
+    Ok(PublicThreads { tops, replies, reply_counts, next_cursor, total })
 }
 
 /// One comment, if `viewer` may see it (the same rule as the threads).

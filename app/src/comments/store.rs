@@ -35,7 +35,7 @@ const VISIBLE_TO: &str = "(c.status = 'visible' \
     OR $3 = 1 \
     OR (c.status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.status = 'visible')))";
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cursor {
     Id(i64),
     Top { likes: i64, id: i64 },
@@ -153,6 +153,29 @@ pub async fn liked_by(db: &Db, user_id: i64, ids: &[i64]) -> Result<Vec<i64>, sq
         Backend::of(db).ids_in("$2")
     );
     sqlx::query_scalar(&sql).bind(user_id).bind(ids).fetch_all(db).await
+}
+
+/// What is a reader's own on an article: the comments they liked there, and
+/// whether they have comments there that wait for a moderator (which only they see).
+#[derive(Debug, Default)]
+pub struct ReaderMarks {
+    pub liked: Vec<i64>,
+    pub has_held: bool,
+}
+
+pub async fn reader_marks(db: &Db, user_id: i64, article_id: i64) -> Result<ReaderMarks, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT l.comment_id, CAST(0 AS BIGINT) FROM comment_likes l JOIN comments c ON c.id = l.comment_id \
+         WHERE l.user_id = $1 AND c.article_id = $2 \
+         UNION ALL \
+         SELECT c.id, CAST(1 AS BIGINT) FROM comments c WHERE c.author_id = $1 AND c.article_id = $2 AND c.status = 'held'",
+    )
+    .bind(user_id)
+    .bind(article_id)
+    .fetch_all(db)
+    .await?;
+    let has_held = rows.iter().any(|(_, held)| *held == 1);
+    Ok(ReaderMarks { liked: rows.into_iter().filter(|(_, held)| *held == 0).map(|(id, _)| id).collect(), has_held })
 }
 
 pub async fn visible_count(db: &Db, article_id: i64) -> Result<i64, sqlx::Error> {

@@ -16,7 +16,8 @@ fn live_event(logged: live::Logged) -> live::LiveEvent {
 
 pub async fn get(state: &AppState, slug: &str, reader: Option<&Reader>) -> Result<Reactions, AppError> {
     let article_id = articles::service::id_of(state, slug).await?;
-    let counts = store::counts(&state.db, article_id).await?;
+    let counts =
+        state.reads.reaction_counts(article_id, async { Ok(store::counts(&state.db, article_id).await?) }).await?;
     let mine = match reader {
         Some(r) => store::mine(&state.db, article_id, &r.key()).await?,
         None => None,
@@ -35,6 +36,7 @@ async fn change(
     let _counted = throttle::acquire(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
     let order = state.hub.order().await;
     let applied = store::apply(&state.db, article_id, &reader.key(), pick, now(), payload).await?;
+    state.reads.forget(article_id);
     if let Some(event) = applied.event {
         state.hub.publish(live_event(event));
     }
@@ -76,6 +78,7 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
     for article_id in store::merge(&state.db, &guest, &user).await? {
         let _order = state.hub.order().await;
         let event = store::log_counts(&state.db, article_id, payload).await?;
+        state.reads.forget(article_id);
         state.hub.publish(live_event(event));
     }
     Ok(())

@@ -50,8 +50,13 @@ const STOPWORDS: &[&str] = &[
 /// Up to `limit` articles like `slug`: most shared tags first, then the closest
 /// text (bm25 of its headline and summary words), then newest; never itself.
 pub async fn similar(state: &AppState, slug: &str, limit: usize) -> Result<Vec<ArticleCard>, AppError> {
-    let db = &state.db;
     let article_id = articles::service::id_of(state, slug).await?;
+    let cards = state.reads.similar(article_id, limit, similar_to(state, article_id, limit)).await?;
+    Ok(cards.to_vec())
+}
+
+async fn similar_to(state: &AppState, article_id: i64, limit: usize) -> Result<Vec<ArticleCard>, AppError> {
+    let db = &state.db;
     let shared: HashMap<i64, i64> = store::shared_tags(db, article_id).await?.into_iter().collect();
     let (headline, summary) = store::headline_and_summary(db, article_id).await?;
     let mut words: Vec<String> = Vec::new();

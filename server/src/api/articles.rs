@@ -45,5 +45,5 @@ pub async fn show(
     State(state): State<AppState>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
 ) -> Result<Json<Article>, ApiError> {
-    Ok(Json(service::by_slug(&state.db, &state.site, &slug).await?))
+    Ok(Json(service::by_slug(&state, &slug).await?))
 }

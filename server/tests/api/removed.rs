@@ -89,6 +89,11 @@ async fn no_replay_api_or_page_carries_removed_or_held_text() {
     let own: Value =
         newcomer.get(app.url(&format!("/api/v1/articles/{slug}/comments"))).send().await.unwrap().json().await.unwrap();
     assert!(own.to_string().contains("zeta"));
+    let bystander = crate::comments::reader(&app, "bystander").await;
+    for path in [format!("/api/v1/articles/{slug}/comments"), format!("/articles/{slug}")] {
+        let theirs = bystander.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(theirs.contains("beta") && !theirs.contains("zeta"), "another reader sees the held comment at {path}");
+    }
 }
 
 pub async fn moderator_user(app: &TestApp, name: &str) -> app::auth::CurrentUser {

@@ -35,6 +35,13 @@ async fn a_comment_posted_on_one_instance_reaches_the_others_streams_replay_and_
     let (status, before) = b.get_text(&format!("/articles/{slug}")).await;
     assert_eq!(status, 200);
     assert!(!before.contains("Posted on the other instance"));
+    // A signed-in reader's page on B is made from B's shared reads, warm now too.
+    let watcher = reader(&b, "instance_b_watcher").await;
+    let page = |client: reqwest::Client| {
+        let url = b.url(&format!("/articles/{slug}"));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(!page(watcher.clone()).await.contains("Posted on the other instance"));
     let live = b.get(&format!("/api/v1/articles/{slug}/live")).await;
     assert_eq!(live.status(), 200);
 
@@ -48,6 +55,7 @@ async fn a_comment_posted_on_one_instance_reaches_the_others_streams_replay_and_
     // Once the event is delivered, B serves no page without the comment.
     let (_, after) = b.get_text(&format!("/articles/{slug}")).await;
     assert!(after.contains("Posted on the other instance"), "B's cached page was emptied by A's comment");
+    assert!(page(watcher).await.contains("Posted on the other instance"), "B's shared reads followed A's comment");
     // Last-Event-ID replay works on either instance, from the one log.
     let replay = b.get(&format!("/api/v1/articles/{slug}/live?last_event_id={}", events[0].0 - 1)).await;
     let replayed = read_events(replay, 1).await;
