@@ -96,12 +96,22 @@ for name in home article_50_comments article_10000_comments; do
   SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "$name" "$spot" "$ngx" "$bytes")
 done
 
-# A reader with a cookie is never served from the anonymous page cache: this is
-# the cost of rendering the page (50 comments, reactions, similar articles) every time.
-spot=$(wrk_json -H "Cookie: spotlight_reader=bench" "$BASE/articles/bench-fifty-comments")
-ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/article_50_comments.html")
-bytes=$(stat -c %s "$WORK/www/article_50_comments.html")
-SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" article_50_comments_rendered_every_time "$spot" "$ngx" "$bytes")
+# A signed-in reader is never served from the anonymous page cache: each request
+# renders the page, from the shared reads plus the reader's own session, pick and likes.
+say "a signed-in reader's article pages"
+SESSION=$(curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"bench_reader","email":"bench_reader@example.com","password":"harbour-lantern-92"}' \
+  "$BASE/api/v1/auth/signup" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(spotlight_session=[^;]*\).*/\1/p' | head -n1)
+[ -n "$SESSION" ] || { echo "could not sign the bench reader up" >&2; exit 1; }
+curl -fs -X PUT -H "Cookie: $SESSION" -H 'Content-Type: application/json' -d '{"reaction":"love"}' \
+  "$BASE/api/v1/articles/bench-fifty-comments/reactions" >/dev/null
+for name in article_50_comments article_10000_comments; do
+  page="${PAGES[$name]}"
+  spot=$(wrk_json -H "Cookie: $SESSION" "$BASE$page")
+  ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/$name.html")
+  bytes=$(curl -fs -H "Cookie: $SESSION" "$BASE$page" | wc -c)
+  SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "${name}_signed_in" "$spot" "$ngx" "$bytes")
+done
 
 say "live fan-out: 1,000 subscribers, one comment"
 FANOUT=$(./target/release/bench fanout "$ADDR" bench-fifty-comments 1000)
@@ -129,10 +139,10 @@ if (exec 3<>"/dev/tcp/${pg_hostport%%:*}/${pg_hostport##*:}") 2>/dev/null; then
   ./target/release/bench seed "$PG_DB" >&2
   start_pg_instance 3205
   pg_anon=$(wrk_json "http://127.0.0.1:3204/articles/bench-fifty-comments")
-  pg_render=$(wrk_json -H "Cookie: spotlight_reader=bench" "http://127.0.0.1:3204/articles/bench-fifty-comments")
+  pg_render=$(wrk_json -H "Cookie: $SESSION" "http://127.0.0.1:3204/articles/bench-fifty-comments")
   say "live fan-out through two instances: 1,000 subscribers split between them"
   pg_fan=$(./target/release/bench fanout "127.0.0.1:3204,127.0.0.1:3205" bench-fifty-comments 1000)
-  POSTGRES=$(python3 -c 'import json,sys; print(json.dumps({"article_50_comments": json.loads(sys.argv[1]), "article_50_comments_rendered_every_time": json.loads(sys.argv[2]), "fanout_two_instances": json.loads(sys.argv[3])}))' "$pg_anon" "$pg_render" "$pg_fan")
+  POSTGRES=$(python3 -c 'import json,sys; print(json.dumps({"article_50_comments": json.loads(sys.argv[1]), "article_50_comments_signed_in": json.loads(sys.argv[2]), "fanout_two_instances": json.loads(sys.argv[3])}))' "$pg_anon" "$pg_render" "$pg_fan")
   for pid in $PG_PIDS; do kill "$pid" 2>/dev/null || true; done
   PG_PIDS=""
 else
@@ -170,14 +180,20 @@ result = {
 }
 ratio_big = ssr["article_50_comments"]["spotlight"]["rps"] / ssr["article_10000_comments"]["spotlight"]["rps"]
 result["ten_thousand_vs_fifty_slowdown"] = round(ratio_big, 3)
+ratio_big_signed = ssr["article_50_comments_signed_in"]["spotlight"]["rps"] / ssr["article_10000_comments_signed_in"]["spotlight"]["rps"]
+result["ten_thousand_vs_fifty_slowdown_signed_in"] = round(ratio_big_signed, 3)
 os.makedirs("bench/results", exist_ok=True)
 json.dump(result, open("bench/results/latest.json", "w"), indent=2)
 
 rows = [("figure", "measured", "target")]
 for name, d in ssr.items():
-    rows.append((f"SSR {name} ({d['bytes']} B): Spotlight/nginx req/s", f"{d['spotlight']['rps']:.0f}/{d['nginx']['rps']:.0f} = {d['ratio']:.2f}x", ">= 0.5x"))
-    rows.append((f"SSR {name}: p50 / p99 (nginx p99)", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms ({d['nginx']['p99_ms']:.2f} ms)", "p99 <= 10 ms"))
+    signed_in = name.endswith("_signed_in")
+    # Signed in: 10x the 817 req/s the issue measured beside nginx's 43,600 (0.019x).
+    rate_target, p99_target = (">= 0.19x", "p99 <= 25 ms") if signed_in else (">= 0.8x", "p99 <= 10 ms")
+    rows.append((f"SSR {name} ({d['bytes']} B): Spotlight/nginx req/s", f"{d['spotlight']['rps']:.0f}/{d['nginx']['rps']:.0f} = {d['ratio']:.2f}x", rate_target))
+    rows.append((f"SSR {name}: p50 / p99 (nginx p99)", f"{d['spotlight']['p50_ms']:.2f} / {d['spotlight']['p99_ms']:.2f} ms ({d['nginx']['p99_ms']:.2f} ms)", p99_target))
 rows.append(("10,000-comment page vs 50-comment page (time per request)", f"{ratio_big:.2f}x", "<= 1.5x"))
+rows.append(("the same, signed in", f"{ratio_big_signed:.2f}x", "<= 1.5x"))
 rows.append(("fan-out to 1,000 subscribers: p50 / p99 / max", f"{fan['p50_ms']:.1f} / {fan['p99_ms']:.1f} / {fan['max_ms']:.1f} ms ({fan['received']}/{fan['subscribers']})", "p99 <= 50 ms"))
 errors = sum(writes["failures"].values())
 lost = writes["missing_after"]["comments"] + writes["missing_after"]["reactions"]
@@ -185,7 +201,7 @@ rows.append(("writes under load (200 writers, comments + reactions)", f"{writes[
 if "skipped" in pg:
     rows.append(("PostgreSQL figures", pg["skipped"], ""))
 else:
-    for name in ("article_50_comments", "article_50_comments_rendered_every_time"):
+    for name in ("article_50_comments", "article_50_comments_signed_in"):
         sq, p = ssr[name]["spotlight"], pg[name]
         rows.append((f"{name}: PostgreSQL / SQLite req/s", f"{p['rps']:.0f}/{sq['rps']:.0f} = {p['rps']/sq['rps']:.2f}x (p99 {p['p99_ms']:.2f} vs {sq['p99_ms']:.2f} ms)", ""))
     f2 = pg["fanout_two_instances"]

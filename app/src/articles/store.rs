@@ -263,7 +263,7 @@ pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<CardRow>, sqlx::Er
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let json = Backend::id_list(ids);
     let columns = card_columns(db);
     let sql = format!(
         "SELECT {columns} FROM articles a JOIN authors au ON au.id = a.author_id \

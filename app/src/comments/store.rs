@@ -90,7 +90,7 @@ pub async fn replies(
     if thread_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(thread_ids);
     let ids_in = Backend::of(db).ids_in("$1");
     let sql = format!(
         "SELECT * FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY c.id) AS rn \
@@ -118,7 +118,7 @@ pub async fn reply_counts(
     if thread_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(thread_ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(thread_ids);
     let ids_in = Backend::of(db).ids_in("$1");
     let sql = format!(
         "SELECT c.thread_id, COUNT(*) FROM comments c \
@@ -147,7 +147,7 @@ pub async fn liked_by(db: &Db, user_id: i64, ids: &[i64]) -> Result<Vec<i64>, sq
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(ids);
     let sql = format!(
         "SELECT comment_id FROM comment_likes WHERE user_id = $1 AND comment_id IN ({})",
         Backend::of(db).ids_in("$2")
@@ -406,7 +406,7 @@ pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<CommentRow>, sqlx::Err
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(ids);
     let ids_in = Backend::of(db).ids_in("$1");
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id IN ({ids_in})"
@@ -421,7 +421,7 @@ pub async fn with_visible_replies(db: &Db, ids: &[i64]) -> Result<Vec<i64>, sqlx
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(ids);
     let sql = format!(
         "SELECT DISTINCT parent_id FROM comments WHERE parent_id IN ({}) AND status = 'visible'",
         Backend::of(db).ids_in("$1")

@@ -75,6 +75,20 @@ impl Backend {
         }
     }
 
+    /// The value to bind where `ids_in` reads its ids: the ids as a JSON array.
+    pub fn id_list(ids: &[i64]) -> String {
+        let mut out = String::with_capacity(ids.len() * 8 + 2);
+        out.push('[');
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&id.to_string());
+        }
+        out.push(']');
+        out
+    }
+
     /// The aggregate that joins strings with a separator (`… ORDER BY …` may follow the separator).
     pub fn string_agg(self) -> &'static str {
         match self {
@@ -209,4 +223,16 @@ macro_rules! text_column {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backend;
+
+    #[test]
+    fn an_id_list_is_the_json_array_ids_in_reads() {
+        assert_eq!(Backend::id_list(&[]), "[]");
+        assert_eq!(Backend::id_list(&[7]), "[7]");
+        assert_eq!(Backend::id_list(&[3, -1, 9_007_199_254_740_993]), "[3,-1,9007199254740993]");
+    }
 }

@@ -54,7 +54,7 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Logged>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let ids = Backend::id_list(ids);
     let sql = format!("SELECT {LOGGED} FROM live_events WHERE id IN ({})", Backend::of(db).ids_in("$1"));
     sqlx::query_as(&sql).bind(ids).fetch_all(db).await
 }
