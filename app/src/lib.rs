@@ -26,6 +26,8 @@ pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod read_cache;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -7,8 +7,9 @@ use crate::{
         header::{SiteHeader, UserResource},
     },
     pages::{
-        article::ArticlePage, home::HomePage, login::LoginPage, moderation::ModerationPage, not_found::NotFound,
-        profile::ProfilePage, search::SearchPage, signup::SignupPage, tag::TagPage,
+        article::ArticlePage, forgot_password::ForgotPasswordPage, home::HomePage, login::LoginPage,
+        moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, reset_password::ResetPasswordPage,
+        search::SearchPage, signup::SignupPage, tag::TagPage, verify_email::VerifyEmailPage,
     },
 };
 use leptos::prelude::*;
@@ -62,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
                 </Routes>

@@ -32,6 +32,8 @@ pub struct Shared {
     pub passwords: Arc<crate::auth::password::Gate>,
     /// Signs guest cookies; kept in the database so restarts keep guests.
     pub cookie_key: axum_extra::extract::cookie::Key,
+    /// SMTP, or the outbox table when no mail server is configured.
+    pub mailer: crate::mail::Mailer,
     pub leptos_options: LeptosOptions,
 }
 
@@ -71,7 +73,13 @@ impl axum::extract::FromRef<AppState> for axum_extra::extract::cookie::Key {
 
 /// The state inside a server function or a server-rendered page.
 impl AppState {
-    pub async fn new(db: Db, site: Site, limits: Limits, leptos_options: LeptosOptions) -> Result<Self, sqlx::Error> {
+    pub async fn new(
+        db: Db,
+        site: Site,
+        limits: Limits,
+        mailer: crate::mail::Mailer,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, sqlx::Error> {
         let cookie_key = crate::reactions::guest::load_or_create_key(&db).await?;
         // Several instances share a PostgreSQL log: events reach each through the relay.
         let hub = match crate::db::Backend::of(&db) {
@@ -91,6 +99,7 @@ impl AppState {
             article_ids: Default::default(),
             reads,
             cookie_key,
+            mailer,
             leptos_options,
         })))
     }

@@ -26,7 +26,7 @@ pub async fn import(config: &Config, dir: &Path) -> anyhow::Result<()> {
 async fn state(config: &Config) -> anyhow::Result<app::state::AppState> {
     let db = app::db::connect(&config.database_url).await?;
     let site = app::state::Site::new(config.site_url.as_deref().unwrap_or("http://127.0.0.1:3000"));
-    Ok(app::state::AppState::new(db, site, config.limits.clone(), config.leptos.clone()).await?)
+    Ok(app::state::AppState::new(db, site, config.limits.clone(), config.mail.mailer()?, config.leptos.clone()).await?)
 }
 
 fn role(name: &str) -> anyhow::Result<Role> {
@@ -80,5 +80,32 @@ pub async fn copy_db(from: &str, to: &str) -> anyhow::Result<()> {
         println!("{table:>16}  {rows} row(s)");
     }
     println!("copied {} tables; the row counts match", report.len());
+    Ok(())
+}
+
+/// `server mail list`: the outbox, newest first (mail kept when `SMTP_URL` is unset).
+pub async fn mail_list(config: &Config, limit: i64) -> anyhow::Result<()> {
+    let state = state(config).await?;
+    let mails = app::mail::service::list(&state, limit).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if mails.is_empty() {
+        println!("the outbox is empty");
+    }
+    for m in mails {
+        let when = app::articles::service::stamp(m.created_at).iso;
+        println!("{:>6}  {when}  {:<32}  {}", m.id, m.recipient, m.subject);
+    }
+    Ok(())
+}
+
+/// `server mail show ID`: one mail as it would have been sent.
+pub async fn mail_show(config: &Config, id: i64) -> anyhow::Result<()> {
+    let state = state(config).await?;
+    let m = app::mail::service::show(&state, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("To: {}\nSubject: {}", m.recipient, m.subject);
+    let headers: Vec<(String, String)> = serde_json::from_str(&m.headers).unwrap_or_default();
+    for (name, value) in headers {
+        println!("{name}: {value}");
+    }
+    println!("Date: {}\n\n{}", app::articles::service::stamp(m.created_at).iso, m.body_text);
     Ok(())
 }

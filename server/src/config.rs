@@ -17,6 +17,8 @@
 //! | `LIVE_STREAMS_MAX` | `100000` open live streams in all |
 //! | `HEADER_READ_TIMEOUT_SECS` | `10` (a client slower to send its request headers is cut off) |
 //! | `LIMIT_SIGNUPS_PER_HOUR`, `LIMIT_COMMENTS_PER_MINUTE`, `LIMIT_REACTIONS_PER_MINUTE` | 5, 5, 30 |
+//! | `SMTP_URL` | none: mail is kept in the outbox (`server mail list`) |
+//! | `MAIL_FROM` | `Spotlight <no-reply@localhost>` |
 
 use app::client_addr::TrustedProxies;
 use clap::Parser;
@@ -34,6 +36,20 @@ pub struct Config {
     pub leptos: LeptosOptions,
     pub limits: app::throttle::Limits,
     pub http: HttpSettings,
+    pub mail: MailSettings,
+}
+
+/// Where mail goes: an SMTP server, or (none set) the outbox table.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub from: String,
+}
+
+impl MailSettings {
+    pub fn mailer(&self) -> anyhow::Result<app::mail::Mailer> {
+        Ok(app::mail::Mailer::new(self.smtp_url.as_deref(), &self.from)?)
+    }
 }
 
 /// The HTTP layer's own settings.
@@ -88,6 +104,10 @@ struct Env {
     limit_comments_per_minute: Option<i64>,
     #[arg(long, env = "LIMIT_REACTIONS_PER_MINUTE", hide = true)]
     limit_reactions_per_minute: Option<i64>,
+    #[arg(long, env = "SMTP_URL", hide = true)]
+    smtp_url: Option<String>,
+    #[arg(long, env = "MAIL_FROM", default_value = "Spotlight <no-reply@localhost>", hide = true)]
+    mail_from: String,
 }
 
 fn site_url(url: &str) -> Result<String, String> {
@@ -151,6 +171,7 @@ impl From<Env> for Config {
                 streams_total: env.live_streams_max,
                 header_read_timeout: Duration::from_secs(env.header_read_timeout_secs),
             },
+            mail: MailSettings { smtp_url: env.smtp_url.filter(|u| !u.is_empty()), from: env.mail_from },
         }
     }
 }

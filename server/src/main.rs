@@ -21,6 +21,20 @@ enum Command {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Mail kept in the outbox (when SMTP_URL is unset).
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// The newest mails: id, date, recipient, subject.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// One mail in full, links included.
+    Show { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -63,6 +77,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(UserCommand::SetRole { username, role }) => cli::set_role(&config, &username, &role).await?,
         Command::Db(DbCommand::Copy { from, to }) => cli::copy_db(&from, &to).await?,
+        Command::Mail(MailCommand::List { limit }) => cli::mail_list(&config, limit).await?,
+        Command::Mail(MailCommand::Show { id }) => cli::mail_show(&config, id).await?,
     }
     Ok(())
 }

@@ -41,7 +41,8 @@ impl Application {
         let site_url = config.site_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let mut leptos_options = config.leptos.clone();
         leptos_options.site_addr = local;
-        let state = AppState::new(db, Site::new(&site_url), config.limits.clone(), leptos_options).await?;
+        let mailer = config.mail.mailer()?;
+        let state = AppState::new(db, Site::new(&site_url), config.limits.clone(), mailer, leptos_options).await?;
         tokio::spawn(prune_live_log(state.clone()));
         if app::db::Backend::of(&state.db) == app::db::Backend::Postgres {
             let relay = app::live::relay::run(state.clone(), config.database_url.clone(), state.hub.closing());

@@ -3,7 +3,10 @@
 #[cfg(feature = "ssr")]
 pub mod cookies;
 #[cfg(feature = "ssr")]
+pub mod email_links;
+#[cfg(feature = "ssr")]
 pub mod extract;
+pub mod links;
 pub mod names;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -65,6 +68,8 @@ pub struct CurrentUser {
     pub role: Role,
     /// Banned from commenting by a moderator.
     pub banned: bool,
+    /// Has confirmed their email address (until then, comments with links wait for a moderator).
+    pub verified: bool,
     pub joined: Stamp,
     pub joined_unix: i64,
 }

@@ -30,12 +30,20 @@ pub struct LoggedIn {
     pub token: String,
 }
 
-fn current(id: i64, username: String, role: Role, banned_at: Option<i64>, created_at: i64) -> CurrentUser {
+fn current(
+    id: i64,
+    username: String,
+    role: Role,
+    banned_at: Option<i64>,
+    created_at: i64,
+    verified_at: Option<i64>,
+) -> CurrentUser {
     CurrentUser {
         id,
         username,
         role,
         banned: banned_at.is_some(),
+        verified: verified_at.is_some(),
         joined: crate::articles::service::stamp(created_at),
         joined_unix: created_at,
     }
@@ -61,6 +69,7 @@ async fn insert_account(
     password: &NewPassword,
     role: Role,
     created_at: i64,
+    verified: bool,
 ) -> Result<Option<i64>, AppError> {
     let hash = password::hash(&state.passwords, password.expose().to_owned()).await?;
     let new = store::NewUser {
@@ -70,6 +79,7 @@ async fn insert_account(
         email_key: &email.key(),
         password_hash: &hash,
         role,
+        verified,
     };
     Ok(store::insert_user(&state.db, new, created_at).await?)
 }
@@ -102,12 +112,13 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
         });
     }
     let created_at = now();
-    let id = insert_account(state, &username, &email, &password, Role::Reader, created_at)
+    let id = insert_account(state, &username, &email, &password, Role::Reader, created_at, false)
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email was just taken. Please choose another.".into()))?;
     tracing::info!(user_id = id, "account created");
+    super::email_links::send_verification(state, id, username.as_str(), email.as_str()).await?;
     let token = after_login(state, id, client).await?;
-    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at), token })
+    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at, None), token })
 }
 
 pub async fn login(state: &AppState, login: &str, password: &str, client: &Client) -> Result<LoggedIn, AppError> {
@@ -157,7 +168,17 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
             release(state, &tickets).await?;
             throttle::clear(&state.db, limits.login_per_account_ip, &format!("{key}|{ip}")).await?;
             let token = after_login(state, user.id, client).await?;
-            Ok(LoggedIn { user: current(user.id, user.username, user.role, user.banned_at, user.created_at), token })
+            Ok(LoggedIn {
+                user: current(
+                    user.id,
+                    user.username,
+                    user.role,
+                    user.banned_at,
+                    user.created_at,
+                    user.email_verified_at,
+                ),
+                token,
+            })
         }
         _ => Err(AppError::Unauthorized),
     }
@@ -191,7 +212,7 @@ pub async fn user_for_token(state: &AppState, token: Option<&str>) -> Result<Opt
     if now - row.last_seen_at >= session::TOUCH_EVERY_SECS {
         store::touch_session(&state.db, &hash, now).await?;
     }
-    Ok(Some(current(row.user_id, row.username, row.role, row.banned_at, row.created_at)))
+    Ok(Some(current(row.user_id, row.username, row.role, row.banned_at, row.created_at, row.email_verified_at)))
 }
 
 pub async fn require_user(state: &AppState, token: Option<&str>) -> Result<CurrentUser, AppError> {
@@ -223,7 +244,7 @@ pub async fn create_user(
     let username = Username::parse(username)?;
     let email = Email::parse(email)?;
     let password = NewPassword::parse(password)?;
-    insert_account(state, &username, &email, &password, role, now())
+    insert_account(state, &username, &email, &password, role, now(), true)
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email is already taken.".into()))
 }

@@ -11,9 +11,10 @@ pub struct UserRow {
     pub password_hash: String,
     pub banned_at: Option<i64>,
     pub created_at: i64,
+    pub email_verified_at: Option<i64>,
 }
 
-const USER_COLUMNS: &str = "id, username, role, password_hash, banned_at, created_at";
+const USER_COLUMNS: &str = "id, username, role, password_hash, banned_at, created_at, email_verified_at";
 
 pub async fn by_login(db: &Db, key: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1 OR email_key = $1"))
@@ -52,13 +53,15 @@ pub struct NewUser<'a> {
     pub email_key: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
+    /// Accounts an operator makes are verified; sign-ups are not until the link is used.
+    pub verified: bool,
 }
 
 /// `Ok(None)` when the username or email is already taken (a race lost to another sign-up).
 pub async fn insert_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<Option<i64>, sqlx::Error> {
     let result = sqlx::query_scalar(
-        "INSERT INTO users (username, username_key, email, email_key, password_hash, role, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO users (username, username_key, email, email_key, password_hash, role, created_at, \
+         email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(user.username)
     .bind(user.username_key)
@@ -67,6 +70,7 @@ pub async fn insert_user(db: &Db, user: NewUser<'_>, now: i64) -> Result<Option<
     .bind(user.password_hash)
     .bind(user.role)
     .bind(now)
+    .bind(user.verified.then_some(now))
     .fetch_one(db)
     .await;
     match result {
@@ -112,13 +116,15 @@ pub struct SessionRow {
     pub role: Role,
     pub banned_at: Option<i64>,
     pub created_at: i64,
+    pub email_verified_at: Option<i64>,
     pub last_seen_at: i64,
     pub expires_at: i64,
 }
 
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.user_id, u.username, u.role, u.banned_at, u.created_at, s.last_seen_at, s.expires_at \
+        "SELECT s.user_id, u.username, u.role, u.banned_at, u.created_at, u.email_verified_at, s.last_seen_at, \
+         s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
@@ -137,5 +143,125 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sq
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db).await?;
+    Ok(())
+}
+
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Verify,
+    Reset,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Verify => "verify",
+            Self::Reset => "reset",
+        }
+    }
+}
+
+pub async fn insert_link(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    purpose: LinkPurpose,
+    email: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO account_tokens (token_hash, user_id, purpose, email, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(email)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses a link up: marks it used and gives its account and address, once, if
+/// it is for `purpose`, unused and unexpired (one statement: two clicks at
+/// once cannot both succeed).
+pub async fn use_link(
+    db: &Db,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE account_tokens SET used_at = $3 \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+         RETURNING user_id, email",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn link_usable(db: &Db, token_hash: &str, purpose: LinkPurpose, now: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(1 AS BIGINT) FROM account_tokens \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Ends every unused link of `purpose` for an account (a reset ends the others).
+pub async fn drop_links(db: &Db, user_id: i64, purpose: LinkPurpose, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// An account's id, name and address, by its address.
+pub async fn by_email(db: &Db, email_key: &str) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, username, email FROM users WHERE email_key = $1")
+        .bind(email_key)
+        .fetch_optional(db)
+        .await
+}
+
+/// Marks `email` verified for the account, if it is still the account's address.
+pub async fn set_verified(db: &Db, user_id: i64, email: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1 AND email = $2",
+    )
+    .bind(user_id)
+    .bind(email)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }

@@ -343,6 +343,11 @@ fn young(user: &CurrentUser) -> bool {
     now() - user.joined_unix < NEW_ACCOUNT_SECS && !user.role.moderates()
 }
 
+/// Links from an address nobody has confirmed wait for a moderator.
+fn unverified(user: &CurrentUser) -> bool {
+    !user.verified && !user.role.moderates()
+}
+
 pub async fn post(
     state: &AppState,
     slug: &str,
@@ -392,7 +397,7 @@ async fn insert(
         }
     };
     let first = store::comments_by(&state.db, user.id).await? == 0;
-    let held = first && young(user) && body.has_links();
+    let held = body.has_links() && ((first && young(user)) || unverified(user));
     let new = store::NewComment {
         article_id,
         author_id: user.id,
@@ -447,7 +452,7 @@ pub async fn edit(state: &AppState, id: i64, user: &CurrentUser, body: &str) -> 
     let hash = body.fingerprint();
     check_writer(state, user, &hash, id).await?;
     let had_links = row.body_html.contains("<a ");
-    let hold = row.author_id == user.id && young(user) && body.has_links() && !had_links;
+    let hold = row.author_id == user.id && body.has_links() && ((young(user) && !had_links) || unverified(user));
     let order = state.hub.order().await;
     let (row, logged) = store::update_body(&state.db, id, &body.source, &body.html, &hash, now(), hold).await?;
     publish(state, logged, &row, false);

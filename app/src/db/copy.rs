@@ -62,6 +62,7 @@ const TABLES: &[(&str, &[(&str, Ty)])] = &[
             ("role", Text),
             ("banned_at", OptInt),
             ("created_at", Int),
+            ("email_verified_at", OptInt),
         ],
     ),
     (
@@ -115,6 +116,29 @@ const TABLES: &[(&str, &[(&str, Ty)])] = &[
         ],
     ),
     ("live_floors", &[("article_id", Int), ("pruned_through", Int)]),
+    (
+        "account_tokens",
+        &[
+            ("token_hash", Text),
+            ("user_id", Int),
+            ("purpose", Text),
+            ("email", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("used_at", OptInt),
+        ],
+    ),
+    (
+        "mail_outbox",
+        &[
+            ("id", Int),
+            ("recipient", Text),
+            ("subject", Text),
+            ("body_text", Text),
+            ("headers", Text),
+            ("created_at", Int),
+        ],
+    ),
 ];
 
 /// Tables whose `id` the database hands out (its counter moves past the copied ids).
@@ -128,6 +152,7 @@ const WITH_IDS: &[&str] = &[
     "comments",
     "comment_reports",
     "live_events",
+    "mail_outbox",
 ];
 
 #[derive(Debug, thiserror::Error)]

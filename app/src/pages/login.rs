@@ -4,13 +4,24 @@ use crate::{
     errors::AppError,
 };
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let outcome = Signal::derive(move || action.value().get());
+    let query = use_query_map();
     let form = move |flash: FormFlash, error: Signal<Option<AppError>>, next: Signal<String>| {
+        let reset = query.read().get("reset").is_some();
         view! {
+            {reset
+                .then(|| {
+                    view! {
+                        <p class="auth-card__notice" role="status">
+                            "Your password is changed, and your account is logged out everywhere. Log in with the new password."
+                        </p>
+                    }
+                })}
             <ActionForm action attr:class="auth-form" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="next" value=move || next.get() />
@@ -19,6 +30,9 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
+                <p class="auth-form__aside">
+                    <a href="/forgot-password">"Forgot your password?"</a>
+                </p>
             </ActionForm>
         }
     };

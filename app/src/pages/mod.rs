@@ -1,11 +1,14 @@
 //! One file per page.
 
 pub mod article;
+pub mod forgot_password;
 pub mod home;
 pub mod login;
 pub mod moderation;
 pub mod not_found;
 pub mod profile;
+pub mod reset_password;
 pub mod search;
 pub mod signup;
 pub mod tag;
+pub mod verify_email;

@@ -66,6 +66,10 @@ pub struct Limits {
     pub comments_per_user: Limit,
     pub reports_per_user: Limit,
     pub reactions_per_ip: Limit,
+    /// "Forgot your password?" requests from one address.
+    pub resets_per_ip: Limit,
+    /// Reset mails to one email address (beyond it, none are sent; the answer is the same).
+    pub resets_per_account: Limit,
 }
 
 impl Default for Limits {
@@ -78,6 +82,8 @@ impl Default for Limits {
             comments_per_user: Limit { bucket: "comment-user", max: 5, window_secs: 60 },
             reports_per_user: Limit { bucket: "report-user", max: 10, window_secs: 3600 },
             reactions_per_ip: Limit { bucket: "reaction-ip", max: 30, window_secs: 60 },
+            resets_per_ip: Limit { bucket: "reset-ip", max: 10, window_secs: 3600 },
+            resets_per_account: Limit { bucket: "reset-account", max: 3, window_secs: 3600 },
         }
     }
 }

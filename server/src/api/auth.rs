@@ -1,7 +1,7 @@
 use super::{ApiError, ApiJson, ErrorBody};
 use app::{
     auth::{
-        cookies,
+        cookies, email_links,
         extract::{SessionToken, SignedIn},
         service, CurrentUser,
     },
@@ -14,7 +14,7 @@ use axum::{
     Json,
 };
 use axum_extra::extract::cookie::CookieJar;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 fn signed_in(status: StatusCode, state: &AppState, done: service::LoggedIn) -> Response {
@@ -101,4 +101,90 @@ pub async fn logout(State(state): State<AppState>, SessionToken(token): SessionT
 ))]
 pub async fn me(SignedIn(user): SignedIn) -> Json<CurrentUser> {
     Json(user)
+}
+
+/// A sentence for the reader.
+#[derive(Serialize, ToSchema)]
+pub struct Notice {
+    message: String,
+}
+
+fn notice(status: StatusCode, message: &str) -> Response {
+    (status, Json(Notice { message: message.to_owned() })).into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetRequestBody {
+    #[schema(max_length = 254, format = "email", example = "fan@example.com")]
+    email: String,
+}
+
+/// "Forgot your password?": mails a single-use link (30 minutes) to the account
+/// using this address. The answer is the same whether or not there is one.
+#[utoipa::path(post, path = "/auth/password-reset", operation_id = "request_password_reset", tag = "accounts",
+    request_body = ResetRequestBody, responses(
+    (status = 202, description = "If an account uses the address, a link is on its way", body = Notice),
+    (status = 400, description = "Not JSON", body = ErrorBody),
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 422, description = "Not an email address", body = ErrorBody),
+    (status = 429, description = "Too many resets from this address; wait for Retry-After", body = ErrorBody),
+))]
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    client: service::Client,
+    ApiJson(body): ApiJson<ResetRequestBody>,
+) -> Result<Response, ApiError> {
+    let message = email_links::request_reset(&state, &body.email, &client.ip).await?;
+    Ok(notice(StatusCode::ACCEPTED, message))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetBody {
+    /// The token from the mailed link.
+    #[schema(max_length = 128, example = "3f9a…")]
+    token: String,
+    /// 10 to 128 characters, not among the 10,000 most common passwords.
+    #[schema(min_length = 10, max_length = 128, example = "harbour-lantern-93")]
+    password: String,
+}
+
+/// Chooses a new password with a reset link's token. Every session of the
+/// account ends; the reader logs in with the new password.
+#[utoipa::path(post, path = "/auth/password-reset/confirm", operation_id = "reset_password", tag = "accounts",
+    request_body = ResetBody, responses(
+    (status = 200, description = "The password is changed; every session ended", body = Notice),
+    (status = 400, description = "Not JSON, or the link is used, expired or incomplete", body = ErrorBody),
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 422, description = "The new password breaks a rule", body = ErrorBody),
+    (status = 503, description = "Too busy; try again after Retry-After", body = ErrorBody),
+))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ResetBody>,
+) -> Result<Response, ApiError> {
+    email_links::reset(&state, &body.token, &body.password).await?;
+    Ok(notice(StatusCode::OK, "Your password is changed. Log in with the new one."))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyBody {
+    /// The token from the mailed link.
+    #[schema(max_length = 128, example = "3f9a…")]
+    token: String,
+}
+
+/// Confirms an account's email address with the mailed link's token.
+#[utoipa::path(post, path = "/auth/verify-email", operation_id = "verify_email", tag = "accounts",
+    request_body = VerifyBody, responses(
+    (status = 200, description = "The address is confirmed", body = Notice),
+    (status = 400, description = "Not JSON, or the link is used, expired or incomplete", body = ErrorBody),
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 422, description = "A field is missing", body = ErrorBody),
+))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Response, ApiError> {
+    email_links::verify(&state, &body.token).await?;
+    Ok(notice(StatusCode::OK, "Thank you: your email address is confirmed."))
 }

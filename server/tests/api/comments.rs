@@ -14,8 +14,9 @@ pub async fn reader(app: &TestApp, name: &str) -> reqwest::Client {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    // Accounts older than ten minutes are not held for links: age them unless a test wants otherwise.
-    sqlx::query("UPDATE users SET created_at = created_at - 3600 WHERE username = $1")
+    // Accounts older than ten minutes with a confirmed address are not held for links:
+    // age and confirm them unless a test wants otherwise.
+    sqlx::query("UPDATE users SET created_at = created_at - 3600, email_verified_at = created_at WHERE username = $1")
         .bind(name)
         .execute(&app.state.db)
         .await
@@ -356,6 +357,7 @@ async fn moderators_hide_and_ban_readers_do_not() {
                 username: row.username,
                 role: row.role,
                 banned: false,
+                verified: row.email_verified_at.is_some(),
                 joined: app::articles::service::stamp(row.created_at),
                 joined_unix: row.created_at,
             }

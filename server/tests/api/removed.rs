@@ -107,6 +107,7 @@ pub async fn moderator_user(app: &TestApp, name: &str) -> app::auth::CurrentUser
         username: name.to_owned(),
         role: app::auth::Role::Moderator,
         banned: false,
+        verified: true,
         joined: app::articles::service::stamp(row.1),
         joined_unix: row.1,
     }
