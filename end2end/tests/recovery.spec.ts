@@ -35,8 +35,8 @@ async function resetFlow(page: Page, js: boolean) {
       data: { username: name, email: `${name}@example.com`, password: PASSWORD },
     });
     expect(res.status()).toBe(201);
+    await page.goto("/");
   }
-  await page.goto("/");
   await expect(page.locator(".site-account")).toContainText(name);
 
   await page.goto("/login");
