@@ -49,8 +49,9 @@ pub async fn send_verification(state: &AppState, user_id: i64, username: &str, e
     mail::send(state, Mail { to: email.to_owned(), subject, text, headers: Vec::new() }).await
 }
 
+/// A link that is not there (any more): 404, with what may have happened.
 fn bad_link(what: &str) -> AppError {
-    AppError::BadRequest(format!(
+    AppError::NotFound(format!(
         "This {what} link is not valid any more: it has been used, it has expired, or it was copied incompletely."
     ))
 }

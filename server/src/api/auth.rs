@@ -153,7 +153,8 @@ pub struct ResetBody {
 #[utoipa::path(post, path = "/auth/password-reset/confirm", operation_id = "reset_password", tag = "accounts",
     request_body = ResetBody, responses(
     (status = 200, description = "The password is changed; every session ended", body = Notice),
-    (status = 400, description = "Not JSON, or the link is used, expired or incomplete", body = ErrorBody),
+    (status = 400, description = "Not JSON", body = ErrorBody),
+    (status = 404, description = "No such link: used, expired or copied incompletely", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
     (status = 422, description = "The new password breaks a rule", body = ErrorBody),
     (status = 503, description = "Too busy; try again after Retry-After", body = ErrorBody),
@@ -177,7 +178,8 @@ pub struct VerifyBody {
 #[utoipa::path(post, path = "/auth/verify-email", operation_id = "verify_email", tag = "accounts",
     request_body = VerifyBody, responses(
     (status = 200, description = "The address is confirmed", body = Notice),
-    (status = 400, description = "Not JSON, or the link is used, expired or incomplete", body = ErrorBody),
+    (status = 400, description = "Not JSON", body = ErrorBody),
+    (status = 404, description = "No such link: used, expired or copied incompletely", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
     (status = 422, description = "A field is missing", body = ErrorBody),
 ))]
