@@ -1,4 +1,7 @@
 use clap::{Parser, Subcommand};
+
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use server::{cli, config::Config, startup::Application, telemetry};
 
 /// Spotlight: the web server and its maintenance commands.
