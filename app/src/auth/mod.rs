@@ -5,6 +5,8 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod email_links;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod extract;
 pub mod links;
 pub mod names;

@@ -265,3 +265,11 @@ pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<(), sqlx::Error
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
     Ok(())
 }
+
+/// An account's own details, for its data export: name, address, confirmed, role, joined.
+pub async fn account(db: &Db, user_id: i64) -> Result<Option<(String, String, Option<i64>, Role, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT username, email, email_verified_at, role, created_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}

@@ -645,3 +645,29 @@ pub async fn recent_by_author(
         })
         .collect())
 }
+
+/// A reader's comments and likes, for their data export.
+pub async fn export_for(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(Vec<crate::auth::export::ExportedComment>, Vec<crate::auth::export::ExportedLike>), AppError> {
+    let comments = store::all_by_author(&state.db, user_id)
+        .await?
+        .into_iter()
+        .map(|r| crate::auth::export::ExportedComment {
+            id: r.id,
+            article: r.article_slug,
+            parent_id: r.parent_id,
+            status: r.status,
+            body: r.body_source,
+            written: stamp(r.created_at).iso,
+            edited: r.edited_at.map(|t| stamp(t).iso),
+        })
+        .collect();
+    let likes = store::likes_of(&state.db, user_id)
+        .await?
+        .into_iter()
+        .map(|(comment_id, at)| crate::auth::export::ExportedLike { comment_id, liked: stamp(at).iso })
+        .collect();
+    Ok((comments, likes))
+}

@@ -505,3 +505,37 @@ pub async fn by_author(
     .fetch_all(db)
     .await
 }
+
+/// Every comment an author wrote, oldest first, for their data export: id,
+/// article slug, parent, status, source (empty once deleted), written, edited.
+pub async fn all_by_author(db: &Db, author_id: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, a.slug AS article_slug, c.parent_id, c.status, \
+         CASE WHEN c.status = 'deleted' THEN '' ELSE c.body_source END AS body_source, c.created_at, c.edited_at \
+         FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.author_id = $1 ORDER BY c.id",
+    )
+    .bind(author_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: i64,
+    pub article_slug: String,
+    pub parent_id: Option<i64>,
+    pub status: CommentStatus,
+    pub body_source: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+}
+
+/// The comments a reader liked, and when, for their data export.
+pub async fn likes_of(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT comment_id, created_at FROM comment_likes WHERE user_id = $1 ORDER BY created_at, comment_id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

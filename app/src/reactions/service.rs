@@ -83,3 +83,19 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
     }
     Ok(())
 }
+
+/// A signed-in reader's picks, for their data export.
+pub async fn export_for(
+    state: &AppState,
+    user_id: i64,
+) -> Result<Vec<crate::auth::export::ExportedReaction>, AppError> {
+    let picks = store::picks_of(&state.db, &Reader::User(user_id).key()).await?;
+    Ok(picks
+        .into_iter()
+        .map(|(article, reaction, at)| crate::auth::export::ExportedReaction {
+            article,
+            reaction,
+            picked: crate::articles::service::stamp(at).iso,
+        })
+        .collect())
+}

@@ -132,3 +132,14 @@ pub async fn log_counts(
     tx.commit().await?;
     Ok(event)
 }
+
+/// A reader's picks, oldest first, with their articles' slugs (for their data export).
+pub async fn picks_of(db: &Db, reader: &str) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.slug, r.kind, r.created_at FROM reactions r JOIN articles a ON a.id = r.article_id \
+         WHERE r.reader = $1 ORDER BY r.created_at, a.slug",
+    )
+    .bind(reader)
+    .fetch_all(db)
+    .await
+}

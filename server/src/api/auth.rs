@@ -190,3 +190,17 @@ pub async fn verify_email(
     email_links::verify(&state, &body.token).await?;
     Ok(notice(StatusCode::OK, "Thank you: your email address is confirmed."))
 }
+
+/// "Export my data": the reader's account, comments, likes and reactions, as a
+/// JSON file to download.
+#[utoipa::path(get, path = "/me/export", operation_id = "export_my_data", tag = "accounts", security(("session" = [])),
+    responses(
+    (status = 200, description = "Everything kept about the reader", body = app::auth::export::DataExport,
+        headers(("content-disposition" = String, description = "attachment; filename=\"spotlight-<username>.json\""))),
+    (status = 401, description = "Not signed in", body = ErrorBody),
+))]
+pub async fn export_my_data(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Response, ApiError> {
+    let export = app::auth::export::of(&state, user.id).await?;
+    let disposition = format!("attachment; filename=\"spotlight-{}.json\"", user.username);
+    Ok(([(axum::http::header::CONTENT_DISPOSITION, disposition)], Json(export)).into_response())
+}

@@ -93,6 +93,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::export_my_data))
         .routes(routes!(auth::request_password_reset))
         .routes(routes!(auth::reset_password))
         .routes(routes!(auth::verify_email))

@@ -251,3 +251,36 @@ async fn bad_links_and_addresses_get_clear_errors() {
     let (_, login) = app.get_text("/login").await;
     assert!(login.contains("href=\"/forgot-password\""), "the log-in page offers the reset");
 }
+
+#[tokio::test]
+async fn a_reader_downloads_everything_kept_about_them_as_json() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let reader = crate::comments::reader(&app, "exporter").await;
+    let other = crate::comments::reader(&app, "other_reader").await;
+    let kept = crate::comments::post_ok(&reader, &app, &slug, "Kept words", None).await["id"].as_i64().unwrap();
+    let gone = crate::comments::post_ok(&reader, &app, &slug, "Words taken back", None).await["id"].as_i64().unwrap();
+    assert_eq!(reader.delete(app.url(&format!("/api/v1/comments/{gone}"))).send().await.unwrap().status(), 204);
+    let theirs = crate::comments::post_ok(&other, &app, &slug, "Someone else's", None).await["id"].as_i64().unwrap();
+    reader.post(app.url(&format!("/api/v1/comments/{theirs}/like"))).send().await.unwrap();
+    let pick = json!({ "reaction": "wow" });
+    reader.put(app.url(&format!("/api/v1/articles/{slug}/reactions"))).json(&pick).send().await.unwrap();
+
+    let res = reader.get(app.url("/api/v1/me/export")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert_eq!(disposition, "attachment; filename=\"spotlight-exporter.json\"");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    let export: Value = res.json().await.unwrap();
+    assert_eq!(export["account"]["username"], "exporter");
+    assert_eq!(export["account"]["email"], "exporter@example.com");
+    let comments = export["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 2, "their own comments only: {comments:?}");
+    assert_eq!((comments[0]["id"].as_i64(), comments[0]["body"].as_str()), (Some(kept), Some("Kept words")));
+    assert_eq!((comments[1]["status"].as_str(), comments[1]["body"].as_str()), (Some("deleted"), Some("")));
+    assert_eq!(export["likes"][0]["comment_id"].as_i64(), Some(theirs));
+    assert_eq!(export["reactions"][0]["reaction"], "wow");
+    assert_eq!(export["reactions"][0]["article"].as_str(), Some(slug.as_str()));
+    assert!(!export.to_string().contains("Someone else's"));
+    assert_eq!(app.new_client().get(app.url("/api/v1/me/export")).send().await.unwrap().status(), 401);
+}
