@@ -7,9 +7,19 @@ use crate::{
         header::{SiteHeader, UserResource},
     },
     pages::{
-        article::ArticlePage, forgot_password::ForgotPasswordPage, home::HomePage, login::LoginPage,
-        moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, reset_password::ResetPasswordPage,
-        search::SearchPage, signup::SignupPage, tag::TagPage, verify_email::VerifyEmailPage,
+        article::ArticlePage,
+        forgot_password::ForgotPasswordPage,
+        home::HomePage,
+        login::LoginPage,
+        moderation::ModerationPage,
+        not_found::NotFound,
+        profile::ProfilePage,
+        reset_password::ResetPasswordPage,
+        search::SearchPage,
+        settings::{AccountDeletedPage, SettingsPage},
+        signup::SignupPage,
+        tag::TagPage,
+        verify_email::VerifyEmailPage,
     },
 };
 use leptos::prelude::*;
@@ -68,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account-deleted") view=AccountDeletedPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

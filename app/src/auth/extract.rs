@@ -102,6 +102,7 @@ where
             ip: ClientAddr::of(parts).0,
             session: cookies::session_token(&state.site, &parts.headers),
             guest: cookies::guest_id(&state.cookie_key, &parts.headers),
+            device: super::device::describe(parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok())),
         })
     }
 }

@@ -1,7 +1,11 @@
-//! Reader accounts: sign-up, log-in, log-out and sessions.
+//! Reader accounts: sign-up, log-in, log-out and sessions, and the reader's
+//! own settings.
 
+pub mod account;
 #[cfg(feature = "ssr")]
 pub mod cookies;
+#[cfg(feature = "ssr")]
+pub mod device;
 #[cfg(feature = "ssr")]
 pub mod email_links;
 #[cfg(feature = "ssr")]
@@ -18,6 +22,8 @@ pub mod request;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -92,6 +98,30 @@ pub struct ProfileComment {
     pub article_headline: String,
     pub body_html: String,
     pub created: Stamp,
+}
+
+/// What the settings page shows a reader about their own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountSettings {
+    pub username: String,
+    pub email: String,
+    pub email_confirmed: bool,
+    /// Open sessions, most recently used first.
+    pub sessions: Vec<SessionInfo>,
+}
+
+/// One signed-in browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// The browser this request came from.
+    pub current: bool,
+    /// "Firefox on Android".
+    pub device: String,
+    pub started: Stamp,
+    /// Within five minutes.
+    pub last_used: Stamp,
 }
 
 /// A form error carried across a redirect for readers without JavaScript,

@@ -14,13 +14,15 @@ pub struct Client {
     pub ip: String,
     pub session: Option<String>,
     pub guest: Option<String>,
+    /// "Firefox on Android" (see `device`), shown in the reader's list of sessions.
+    pub device: String,
 }
 
 async fn after_login(state: &AppState, user_id: i64, client: &Client) -> Result<String, AppError> {
     if let Some(guest) = &client.guest {
         crate::reactions::service::merge_guest(state, guest, user_id).await?;
     }
-    start_session(state, user_id, client.session.as_deref()).await
+    start_session(state, user_id, client).await
 }
 
 /// A successful sign-up or log-in: the user and the new session's token
@@ -49,15 +51,21 @@ fn current(
     }
 }
 
-async fn start_session(state: &AppState, user_id: i64, old_token: Option<&str>) -> Result<String, AppError> {
+async fn start_session(state: &AppState, user_id: i64, client: &Client) -> Result<String, AppError> {
     // A fresh id at every log-in: a session fixed before log-in is worthless after it.
-    if let Some(old) = old_token {
+    if let Some(old) = &client.session {
         store::delete_session(&state.db, &session::token_hash(old)).await?;
     }
     let token = session::new_token();
     let now = now();
-    store::insert_session(&state.db, &session::token_hash(&token), user_id, now, now + session::ABSOLUTE_LIFETIME_SECS)
-        .await?;
+    let new = store::NewSession {
+        token_hash: &session::token_hash(&token),
+        user_id,
+        device: &client.device,
+        now,
+        expires_at: now + session::ABSOLUTE_LIFETIME_SECS,
+    };
+    store::insert_session(&state.db, new).await?;
     Ok(token)
 }
 
@@ -99,6 +107,7 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
     let username = Username::parse(input.username)?;
     let email = Email::parse(input.email)?;
     let password = NewPassword::parse(input.password)?;
+    store::release_names(&state.db, now() - super::settings::NAME_RESERVED_SECS).await?;
     if store::username_taken(&state.db, &username.key()).await? {
         return Err(AppError::Taken {
             field: "username".into(),

@@ -16,15 +16,19 @@ pub struct UserRow {
 
 const USER_COLUMNS: &str = "id, username, role, password_hash, banned_at, created_at, email_verified_at";
 
+/// A live account by username or address (a deleted one cannot log in).
 pub async fn by_login(db: &Db, key: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1 OR email_key = $1"))
-        .bind(key)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE (username_key = $1 OR email_key = $1) AND deleted_at IS NULL"
+    ))
+    .bind(key)
+    .fetch_optional(db)
+    .await
 }
 
+/// A live account by name (a deleted one has no profile).
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1"))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1 AND deleted_at IS NULL"))
         .bind(username.to_ascii_lowercase())
         .fetch_optional(db)
         .await
@@ -89,21 +93,25 @@ pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<bool, sqlx:
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn insert_session(
-    db: &Db,
-    token_hash: &str,
-    user_id: i64,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub device: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_session(db: &Db, new: NewSession<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, device) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(now)
-    .bind(now)
-    .bind(expires_at)
+    .bind(new.token_hash)
+    .bind(new.user_id)
+    .bind(new.now)
+    .bind(new.now)
+    .bind(new.expires_at)
+    .bind(new.device)
     .execute(db)
     .await?;
     Ok(())
@@ -231,9 +239,9 @@ pub async fn drop_links(db: &Db, user_id: i64, purpose: LinkPurpose, now: i64) -
     Ok(())
 }
 
-/// An account's id, name and address, by its address.
+/// A live account's id, name and address, by its address.
 pub async fn by_email(db: &Db, email_key: &str) -> Result<Option<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, username, email FROM users WHERE email_key = $1")
+    sqlx::query_as("SELECT id, username, email FROM users WHERE email_key = $1 AND deleted_at IS NULL")
         .bind(email_key)
         .fetch_optional(db)
         .await
@@ -272,4 +280,104 @@ pub async fn account(db: &Db, user_id: i64) -> Result<Option<(String, String, Op
         .bind(user_id)
         .fetch_optional(db)
         .await
+}
+
+/// A live account's password hash (`None` once deleted).
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionListRow {
+    pub token_hash: String,
+    pub device: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+/// An account's sessions that are still open at `now` (not expired, not idle
+/// since `idle_since`), most recently used first.
+pub async fn sessions_of(db: &Db, user_id: i64, now: i64, idle_since: i64) -> Result<Vec<SessionListRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT token_hash, device, created_at, last_seen_at FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(idle_since)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends every session of the account but `keep`; returns how many ended.
+pub async fn delete_other_sessions(db: &Db, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// A new address, not yet confirmed; `false` when another account has it.
+pub async fn set_email(db: &Db, user_id: i64, email: &str, email_key: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET email = $1, email_key = $2, email_verified_at = NULL WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(email)
+    .bind(email_key)
+    .bind(user_id)
+    .execute(db)
+    .await;
+    match result {
+        Ok(done) => Ok(done.rows_affected() == 1),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes an account in one transaction: its address, password, sessions,
+/// links and mail waiting in the outbox go; the row stays (its comments point
+/// at it) with its name reserved until `release_names` frees it. Returns the
+/// address it had, or `None` when it was already deleted.
+pub async fn delete_account(db: &Db, user_id: i64, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // Two deletions at once: the second finds it deleted.
+    crate::db::lock(&mut tx, &format!("account:{user_id}")).await?;
+    // A write first, so an SQLite transaction holds the write lock before it reads.
+    sqlx::query("UPDATE users SET deleted_at = deleted_at WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND deleted_at IS NULL")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(email) = email else { return Ok(None) };
+    sqlx::query(
+        "UPDATE users SET email = '', email_key = 'deleted:' || CAST(id AS TEXT), password_hash = '', \
+         email_verified_at = NULL, deleted_at = $2 WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for table in ["sessions", "account_tokens"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1").bind(&email).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Some(email))
+}
+
+/// Frees the names of accounts deleted before `cutoff` for new sign-ups.
+pub async fn release_names(db: &Db, cutoff: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET username_key = 'deleted:' || CAST(id AS TEXT) \
+         WHERE deleted_at IS NOT NULL AND deleted_at < $1 AND username_key NOT LIKE 'deleted:%'",
+    )
+    .bind(cutoff)
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -646,6 +646,32 @@ pub async fn recent_by_author(
         .collect())
 }
 
+/// When an account is deleted: each of its comments becomes "[deleted]"
+/// (replies stay) and loses its words in the database too, and its likes are
+/// taken back; every reader of those articles sees it live.
+pub async fn erase_author(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    for row in store::all_by_author(&state.db, user_id).await? {
+        if row.status == CommentStatus::Deleted {
+            continue;
+        }
+        let order = state.hub.order().await;
+        let change = store::set_status(&state.db, row.id, CommentStatus::Deleted, Some("comment.deleted")).await?;
+        publish(state, change.event, &change.row, change.has_replies);
+        drop(order);
+    }
+    store::erase_deleted_words(&state.db, user_id).await?;
+    let liked: Vec<i64> = store::likes_of(&state.db, user_id).await?.into_iter().map(|(id, _)| id).collect();
+    for row in store::get_many(&state.db, &liked).await? {
+        let order = state.hub.order().await;
+        let (likes, _, logged) = store::set_like(&state.db, row.id, row.article_id, user_id, false, now()).await?;
+        let mut row = row;
+        row.like_count = likes;
+        publish(state, logged, &row, false);
+        drop(order);
+    }
+    Ok(())
+}
+
 /// A reader's comments and likes, for their data export.
 pub async fn export_for(
     state: &AppState,

@@ -539,3 +539,16 @@ pub async fn likes_of(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Er
     .fetch_all(db)
     .await
 }
+
+/// Blanks the words of an author's deleted comments (an account deleted by
+/// its reader keeps none of what it wrote).
+pub async fn erase_deleted_words(db: &Db, author_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE comments SET body_source = '', body_html = '', body_hash = '' \
+         WHERE author_id = $1 AND status = 'deleted' AND body_source <> ''",
+    )
+    .bind(author_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -64,6 +64,9 @@ fn Account() -> impl IntoView {
                                 <a class="site-account__name" href=format!("/u/{}", user.username)>
                                     {user.username.clone()}
                                 </a>
+                                <a class="site-account__settings" href="/settings">
+                                    "Settings"
+                                </a>
                                 <ActionForm action=logout>
                                     <button type="submit" class="ghost">
                                         "Log out"

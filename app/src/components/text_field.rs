@@ -35,3 +35,23 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A field for choosing a password, with the rules it must meet.
+#[component]
+pub fn NewPasswordField(
+    #[prop(default = "password")] name: &'static str,
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            name
+            label
+            kind="password"
+            autocomplete="new-password"
+            hint="At least 10 characters. Common passwords are refused."
+            error
+            maxlength=128
+        />
+    }
+}

@@ -9,6 +9,7 @@ pub mod not_found;
 pub mod profile;
 pub mod reset_password;
 pub mod search;
+pub mod settings;
 pub mod signup;
 pub mod tag;
 pub mod verify_email;

@@ -1,6 +1,6 @@
 use crate::{
     auth::{links::ResetPassword, FormFlash},
-    components::{auth_card::AuthCard, form_error::FormError, text_field::TextField},
+    components::{auth_card::AuthCard, form_error::FormError, text_field::NewPasswordField},
     errors::AppError,
 };
 use leptos::prelude::*;
@@ -18,15 +18,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <ActionForm action attr:class="auth-form" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="token" value=token />
-                <TextField
-                    name="password"
-                    label="New password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 10 characters. Common passwords are refused."
-                    error
-                    maxlength=128
-                />
+                <NewPasswordField label="New password" error />
                 <button type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Saving…" } else { "Save the new password" }}
                 </button>

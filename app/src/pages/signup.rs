@@ -1,6 +1,10 @@
 use crate::{
     auth::{FormFlash, Signup},
-    components::{auth_card::AuthCard, form_error::FormError, text_field::TextField},
+    components::{
+        auth_card::AuthCard,
+        form_error::FormError,
+        text_field::{NewPasswordField, TextField},
+    },
     errors::AppError,
 };
 use leptos::prelude::*;
@@ -24,15 +28,7 @@ pub fn SignupPage() -> impl IntoView {
                     maxlength=30
                 />
                 <TextField name="email" label="Email" kind="email" autocomplete="email" value=flash.value("email") error maxlength=254 />
-                <TextField
-                    name="password"
-                    label="Password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 10 characters. Common passwords are refused."
-                    error
-                    maxlength=128
-                />
+                <NewPasswordField label="Password" error />
                 <button type="submit" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Creating your account…" } else { "Create account" }}
                 </button>

@@ -34,6 +34,10 @@ async fn change(
 ) -> Result<Reactions, AppError> {
     let limit = state.limits.reactions_per_ip;
     let _counted = throttle::acquire(&state.db, limit, ip, "You are changing reactions very quickly.").await?;
+    apply(state, article_id, reader, pick).await
+}
+
+async fn apply(state: &AppState, article_id: i64, reader: &Reader, pick: Option<Kind>) -> Result<Reactions, AppError> {
     let order = state.hub.order().await;
     let applied = store::apply(&state.db, article_id, &reader.key(), pick, now(), payload).await?;
     state.reads.forget(article_id);
@@ -80,6 +84,16 @@ pub async fn merge_guest(state: &AppState, guest: &str, user_id: i64) -> Result<
         let event = store::log_counts(&state.db, article_id, payload).await?;
         state.reads.forget(article_id);
         state.hub.publish(live_event(event));
+    }
+    Ok(())
+}
+
+/// When an account is deleted: its picks are taken back, and every reader of
+/// those articles sees the counts change live.
+pub async fn remove_all_of(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    let reader = Reader::User(user_id);
+    for article_id in store::articles_of(&state.db, &reader.key()).await? {
+        apply(state, article_id, &reader, None).await?;
     }
     Ok(())
 }

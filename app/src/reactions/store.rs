@@ -143,3 +143,11 @@ pub async fn picks_of(db: &Db, reader: &str) -> Result<Vec<(String, String, i64)
     .fetch_all(db)
     .await
 }
+
+/// The articles a reader has a pick on.
+pub async fn articles_of(db: &Db, reader: &str) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT article_id FROM reactions WHERE reader = $1 ORDER BY article_id")
+        .bind(reader)
+        .fetch_all(db)
+        .await
+}

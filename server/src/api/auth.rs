@@ -109,7 +109,7 @@ pub struct Notice {
     message: String,
 }
 
-fn notice(status: StatusCode, message: &str) -> Response {
+pub(super) fn notice(status: StatusCode, message: &str) -> Response {
     (status, Json(Notice { message: message.to_owned() })).into_response()
 }
 

@@ -3,6 +3,7 @@
 //! The OpenAPI document is derived from these handlers and their types
 //! (utoipa): what is served at `/api/v1/openapi.json` is what the code does.
 
+mod account;
 mod articles;
 pub mod auth;
 mod comments;
@@ -97,6 +98,12 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::request_password_reset))
         .routes(routes!(auth::reset_password))
         .routes(routes!(auth::verify_email))
+        .routes(routes!(account::overview))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::change_email))
+        .routes(routes!(account::resend_confirmation))
+        .routes(routes!(account::end_other_sessions))
+        .routes(routes!(account::delete_account))
         .routes(routes!(reactions::get, reactions::put, reactions::delete))
         .routes(routes!(comments::list, comments::create))
         .routes(routes!(comments::replies))
