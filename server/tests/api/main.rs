@@ -14,4 +14,5 @@ mod platform;
 mod reactions;
 mod removed;
 mod scale_out;
+mod settings;
 mod smtp_sink;
