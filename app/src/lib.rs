@@ -16,6 +16,7 @@ pub mod errors;
 pub mod html;
 pub mod hydration;
 pub mod live;
+pub mod notifications;
 pub mod pages;
 pub mod reactions;
 pub mod routes;

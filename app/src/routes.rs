@@ -13,12 +13,15 @@ use crate::{
         login::LoginPage,
         moderation::ModerationPage,
         not_found::NotFound,
+        notifications::NotificationsPage,
+        permalink::PermalinkPage,
         profile::ProfilePage,
         reset_password::ResetPasswordPage,
         search::SearchPage,
         settings::{AccountDeletedPage, SettingsPage},
         signup::SignupPage,
         tag::TagPage,
+        unsubscribe::UnsubscribePage,
         verify_email::VerifyEmailPage,
     },
 };
@@ -59,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(UserResource(Resource::new(|| (), |_| whoami())));
+    provide_context(crate::notifications::UnreadSignal(RwSignal::new(None)));
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -80,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/account-deleted") view=AccountDeletedPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/comments/:id") view=PermalinkPage ssr=SsrMode::Async />
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

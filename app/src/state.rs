@@ -24,6 +24,8 @@ pub struct Shared {
     pub limits: Arc<Limits>,
     /// Live events of every article, fanned out to this process's subscribers.
     pub hub: Hub,
+    /// Wakes a reader's open pages when their unread notifications change.
+    pub bell: crate::notifications::bell::Bell,
     /// Article ids by slug, filled as pages are read.
     pub article_ids: crate::articles::ArticleIds,
     /// What article pages read, shared between readers until the article's next live event.
@@ -82,9 +84,9 @@ impl AppState {
     ) -> Result<Self, sqlx::Error> {
         let cookie_key = crate::reactions::guest::load_or_create_key(&db).await?;
         // Several instances share a PostgreSQL log: events reach each through the relay.
-        let hub = match crate::db::Backend::of(&db) {
-            crate::db::Backend::Postgres => Hub::relayed(),
-            crate::db::Backend::Sqlite => Hub::default(),
+        let (hub, bell) = match crate::db::Backend::of(&db) {
+            crate::db::Backend::Postgres => (Hub::relayed(), crate::notifications::bell::Bell::relayed()),
+            crate::db::Backend::Sqlite => (Hub::default(), crate::notifications::bell::Bell::default()),
         };
         // Registered before anything that caches whole pages, so a page rendered
         // after an event can never be made from what was read before it.
@@ -95,6 +97,7 @@ impl AppState {
             site: Arc::new(site),
             limits: Arc::new(limits),
             hub,
+            bell,
             passwords: Arc::default(),
             article_ids: Default::default(),
             reads,

@@ -80,6 +80,9 @@ pub struct CurrentUser {
     pub verified: bool,
     pub joined: Stamp,
     pub joined_unix: i64,
+    /// Unread notifications, as of this request.
+    #[serde(default)]
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +110,8 @@ pub struct AccountSettings {
     pub username: String,
     pub email: String,
     pub email_confirmed: bool,
+    /// Mail me when someone replies to my comments.
+    pub reply_emails: bool,
     /// Open sessions, most recently used first.
     pub sessions: Vec<SessionInfo>,
 }

@@ -39,6 +39,7 @@ fn current(
     banned_at: Option<i64>,
     created_at: i64,
     verified_at: Option<i64>,
+    unread: i64,
 ) -> CurrentUser {
     CurrentUser {
         id,
@@ -48,6 +49,7 @@ fn current(
         verified: verified_at.is_some(),
         joined: crate::articles::service::stamp(created_at),
         joined_unix: created_at,
+        unread,
     }
 }
 
@@ -127,7 +129,7 @@ pub async fn signup(state: &AppState, input: SignupInput<'_>, client: &Client) -
     tracing::info!(user_id = id, "account created");
     super::email_links::send_verification(state, id, username.as_str(), email.as_str()).await?;
     let token = after_login(state, id, client).await?;
-    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at, None), token })
+    Ok(LoggedIn { user: current(id, username.as_str().to_owned(), Role::Reader, None, created_at, None, 0), token })
 }
 
 pub async fn login(state: &AppState, login: &str, password: &str, client: &Client) -> Result<LoggedIn, AppError> {
@@ -177,6 +179,7 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
             release(state, &tickets).await?;
             throttle::clear(&state.db, limits.login_per_account_ip, &format!("{key}|{ip}")).await?;
             let token = after_login(state, user.id, client).await?;
+            let unread = crate::notifications::service::unread(state, user.id).await?;
             Ok(LoggedIn {
                 user: current(
                     user.id,
@@ -185,6 +188,7 @@ pub async fn login(state: &AppState, login: &str, password: &str, client: &Clien
                     user.banned_at,
                     user.created_at,
                     user.email_verified_at,
+                    unread,
                 ),
                 token,
             })
@@ -221,11 +225,24 @@ pub async fn user_for_token(state: &AppState, token: Option<&str>) -> Result<Opt
     if now - row.last_seen_at >= session::TOUCH_EVERY_SECS {
         store::touch_session(&state.db, &hash, now).await?;
     }
-    Ok(Some(current(row.user_id, row.username, row.role, row.banned_at, row.created_at, row.email_verified_at)))
+    Ok(Some(current(
+        row.user_id,
+        row.username,
+        row.role,
+        row.banned_at,
+        row.created_at,
+        row.email_verified_at,
+        row.unread,
+    )))
 }
 
 pub async fn require_user(state: &AppState, token: Option<&str>) -> Result<CurrentUser, AppError> {
     user_for_token(state, token).await?.ok_or(AppError::Unauthorized)
+}
+
+/// The live accounts among lower-case `names`: (id, lower-case name).
+pub async fn readers_named(state: &AppState, names: &[String]) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(store::named(&state.db, names).await?)
 }
 
 /// A public profile.

@@ -36,7 +36,8 @@ pub async fn overview(state: &AppState, user: &CurrentUser, token: Option<&str>)
             last_used: stamp(row.last_seen_at),
         })
         .collect();
-    Ok(AccountSettings { username, email, email_confirmed: verified_at.is_some(), sessions })
+    let reply_emails = crate::notifications::service::reply_emails(state, user.id).await?;
+    Ok(AccountSettings { username, email, email_confirmed: verified_at.is_some(), reply_emails, sessions })
 }
 
 /// Checks the account's current password. Wrong answers are counted (5 per

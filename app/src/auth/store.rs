@@ -127,14 +127,18 @@ pub struct SessionRow {
     pub email_verified_at: Option<i64>,
     pub last_seen_at: i64,
     pub expires_at: i64,
+    pub unread: i64,
 }
 
+/// The session and its reader, with their unread notifications (one query:
+/// every signed-in page shows the count).
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT s.user_id, u.username, u.role, u.banned_at, u.created_at, u.email_verified_at, s.last_seen_at, \
-         s.expires_at \
+         s.expires_at, {unread} AS unread \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-    )
+        unread = crate::notifications::store::unread_of("s.user_id"),
+    ))
     .bind(token_hash)
     .fetch_optional(db)
     .await
@@ -380,4 +384,18 @@ pub async fn release_names(db: &Db, cutoff: i64) -> Result<(), sqlx::Error> {
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// The live accounts among lower-case `names`: (id, lower-case name).
+pub async fn named(db: &Db, names: &[String]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut found = Vec::with_capacity(names.len());
+    for name in names {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, username_key FROM users WHERE username_key = $1 AND deleted_at IS NULL")
+                .bind(name)
+                .fetch_optional(db)
+                .await?;
+        found.extend(row);
+    }
+    Ok(found)
 }

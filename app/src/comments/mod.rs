@@ -192,6 +192,15 @@ pub async fn thread_comments(slug: String, thread_id: i64, after: i64) -> Result
     service::thread_page(&state, &slug, thread_id, after, viewer.as_ref()).await
 }
 
+/// Where a comment's permalink (`/comments/{id}`) leads: its article, opened
+/// at its thread with the comment on the page, scrolled to it.
+#[server(prefix = "/_fn")]
+pub async fn comment_location(id: i64) -> Result<String, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::auth::request::viewer(&state).await?;
+    service::location(&state, id, viewer.as_ref()).await
+}
+
 #[server(prefix = "/_fn")]
 pub async fn more_replies(slug: String, thread_id: i64, after: i64) -> Result<RepliesPage, AppError> {
     let state = crate::state::app_state()?;

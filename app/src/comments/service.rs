@@ -338,6 +338,17 @@ fn refuse_banned(user: &CurrentUser) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Links the `@name` mentions of readers who exist, and gives their ids.
+async fn with_mentions(state: &AppState, body: CommentBody) -> Result<(CommentBody, Vec<i64>), AppError> {
+    let names = body.mentioned();
+    if names.is_empty() {
+        return Ok((body, Vec::new()));
+    }
+    let found = crate::auth::service::readers_named(state, &names).await?;
+    let known: std::collections::HashSet<String> = found.iter().map(|(_, key)| key.clone()).collect();
+    Ok((body.link_mentions(&known), found.into_iter().map(|(id, _)| id).collect()))
+}
+
 /// Links from an account younger than this wait for a moderator.
 fn young(user: &CurrentUser) -> bool {
     now() - user.joined_unix < NEW_ACCOUNT_SECS && !user.role.moderates()
@@ -357,12 +368,12 @@ pub async fn post(
 ) -> Result<Posted, AppError> {
     // Before the rate limit, so a banned reader's attempts use up nothing.
     refuse_banned(user)?;
-    let body = CommentBody::parse(body)?;
+    let (body, mentioned) = with_mentions(state, CommentBody::parse(body)?).await?;
     let article_id = articles::service::id_of(state, slug).await?;
     // Counted before anything else is checked, so parallel posts meet the limit.
     let limit = state.limits.comments_per_user;
     let ticket = throttle::acquire(&state.db, limit, &user.id.to_string(), "You are commenting very quickly.").await?;
-    match insert(state, article_id, user, &body, parent_id).await {
+    match insert(state, article_id, user, &body, parent_id, &mentioned).await {
         Ok(posted) => Ok(posted),
         Err(err) => {
             throttle::release(&state.db, ticket).await?;
@@ -377,9 +388,11 @@ async fn insert(
     user: &CurrentUser,
     body: &CommentBody,
     parent_id: Option<i64>,
+    mentioned: &[i64],
 ) -> Result<Posted, AppError> {
     let hash = body.fingerprint();
     check_writer(state, user, &hash, 0).await?;
+    let mut replied_to = None;
     let (parent_id, thread_id, depth, reply_to) = match parent_id {
         None => (None, None, 1, None),
         Some(pid) => {
@@ -388,6 +401,7 @@ async fn insert(
                 .await?
                 .filter(|p| p.article_id == article_id && p.status == CommentStatus::Visible)
                 .ok_or_else(|| AppError::NotFound("The comment you are replying to is no longer there.".into()))?;
+            replied_to = Some(parent.author_id);
             if parent.depth >= MAX_DEPTH {
                 // Too deep to indent further: attach beside it and name whom it answers.
                 (parent.parent_id, Some(parent.thread_id), MAX_DEPTH, Some(parent.author.clone()))
@@ -415,6 +429,7 @@ async fn insert(
     let (row, logged) = store::insert(&state.db, new).await?;
     publish(state, logged, &row, false);
     drop(order);
+    crate::notifications::service::comment_posted(state, &row, replied_to, mentioned).await;
     Ok(Posted { comment: to_comment(&row), held })
 }
 
@@ -434,6 +449,27 @@ pub async fn source(state: &AppState, id: i64, user: &CurrentUser) -> Result<Str
     Ok(store::source(&state.db, id).await?.unwrap_or_default())
 }
 
+/// Where a comment's permalink leads, for someone who may see it: a top-level
+/// comment opens its thread; a reply opens its thread from that reply on, so
+/// it is on the page however deep or late it came.
+pub async fn location(state: &AppState, id: i64, viewer: Option<&CurrentUser>) -> Result<String, AppError> {
+    let gone = || AppError::NotFound("That comment is no longer there.".into());
+    let row = store::get(&state.db, id).await?.ok_or_else(gone)?;
+    let vis = visibility(viewer);
+    let may_see = row.status == CommentStatus::Visible
+        || vis.moderator
+        || (row.status == CommentStatus::Held && row.author_id == vis.viewer_id);
+    if !may_see {
+        return Err(gone());
+    }
+    let slug = store::article_slug(&state.db, row.article_id).await?;
+    Ok(if row.depth == 1 {
+        format!("/articles/{slug}?thread={id}#comment-{id}")
+    } else {
+        format!("/articles/{slug}?thread={}&after={}#comment-{id}", row.thread_id, id - 1)
+    })
+}
+
 /// Returns the article's slug and the edited comment. An edit meets the rules
 /// of posting: a banned reader cannot edit, the repeat check applies, and
 /// links added by a young account send the comment back for review.
@@ -448,15 +484,16 @@ pub async fn edit(state: &AppState, id: i64, user: &CurrentUser, body: &str) -> 
             "Comments can be edited for 15 minutes after posting; this one can no longer be changed.".into(),
         ));
     }
-    let body = CommentBody::parse(body)?;
+    let (body, mentioned) = with_mentions(state, CommentBody::parse(body)?).await?;
     let hash = body.fingerprint();
     check_writer(state, user, &hash, id).await?;
-    let had_links = row.body_html.contains("<a ");
+    let had_links = super::body::html_has_links(&row.body_html);
     let hold = row.author_id == user.id && body.has_links() && ((young(user) && !had_links) || unverified(user));
     let order = state.hub.order().await;
     let (row, logged) = store::update_body(&state.db, id, &body.source, &body.html, &hash, now(), hold).await?;
     publish(state, logged, &row, false);
     drop(order);
+    crate::notifications::service::comment_edited(state, &row, &mentioned).await;
     Ok((store::article_slug(&state.db, row.article_id).await?, to_comment(&row)))
 }
 
@@ -493,12 +530,16 @@ pub async fn set_like(
     }
     let order = state.hub.order().await;
     let (likes, liked, logged) = store::set_like(&state.db, id, row.article_id, user.id, want, now()).await?;
+    let told = logged.is_some() && want;
+    let mut row = row;
     if let Some(logged) = logged {
-        let mut row = row.clone();
         row.like_count = likes;
         publish(state, Some(logged), &row, false);
     }
     drop(order);
+    if told {
+        crate::notifications::service::comment_liked(state, &row, user.id).await;
+    }
     Ok((store::article_slug(&state.db, row.article_id).await?, likes, liked))
 }
 

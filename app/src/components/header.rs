@@ -1,5 +1,6 @@
 use crate::auth::{CurrentUser, Logout};
 use crate::errors::AppError;
+use crate::notifications::UnreadSignal;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -64,6 +65,7 @@ fn Account() -> impl IntoView {
                                 <a class="site-account__name" href=format!("/u/{}", user.username)>
                                     {user.username.clone()}
                                 </a>
+                                <Bell initial=user.unread />
                                 <a class="site-account__settings" href="/settings">
                                     "Settings"
                                 </a>
@@ -95,5 +97,28 @@ fn Account() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// The link to the notifications, with the unread count, kept live by the
+/// reader's bell stream while the page is open.
+#[component]
+fn Bell(initial: i64) -> impl IntoView {
+    let unread = use_context::<UnreadSignal>().map_or_else(|| RwSignal::new(None), |s| s.0);
+    let count = move || unread.get().unwrap_or(initial);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| crate::notifications::live::follow(unread));
+    let label = move || match count() {
+        0 => "Notifications: none unread".to_owned(),
+        1 => "Notifications: 1 unread".to_owned(),
+        n => format!("Notifications: {n} unread"),
+    };
+    view! {
+        <a class="site-account__bell" href="/notifications" aria-label=label>
+            <span aria-hidden="true">"🔔"</span>
+            <span class="site-account__unread" hidden=move || count() == 0>
+                {move || if count() > 99 { "99+".to_owned() } else { count().to_string() }}
+            </span>
+        </a>
     }
 }

@@ -8,4 +8,5 @@ pub mod form_error;
 pub mod header;
 pub mod join_prompt;
 pub mod page_meta;
+pub mod sign_in_first;
 pub mod text_field;

@@ -64,6 +64,7 @@ const TABLES: &[(&str, &[(&str, Ty)])] = &[
             ("created_at", Int),
             ("email_verified_at", OptInt),
             ("deleted_at", OptInt),
+            ("reply_emails", Int),
         ],
     ),
     (
@@ -125,6 +126,19 @@ const TABLES: &[(&str, &[(&str, Ty)])] = &[
     ),
     ("live_floors", &[("article_id", Int), ("pruned_through", Int)]),
     (
+        "notifications",
+        &[
+            ("id", Int),
+            ("user_id", Int),
+            ("kind", Text),
+            ("comment_id", Int),
+            ("actor_id", Int),
+            ("created_at", Int),
+            ("updated_at", Int),
+            ("read_at", OptInt),
+        ],
+    ),
+    (
         "account_tokens",
         &[
             ("token_hash", Text),
@@ -161,6 +175,7 @@ const WITH_IDS: &[&str] = &[
     "comment_reports",
     "live_events",
     "mail_outbox",
+    "notifications",
 ];
 
 #[derive(Debug, thiserror::Error)]

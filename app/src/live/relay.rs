@@ -130,7 +130,7 @@ pub async fn run(state: AppState, database_url: String, mut stop: tokio::sync::w
         }
     };
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let listener = tokio::spawn(listen(database_url, wake.clone()));
+    let listener = tokio::spawn(listen(database_url, wake.clone(), state.bell.clone()));
     let mut tick = tokio::time::interval(POLL_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failing = false;
@@ -158,8 +158,14 @@ pub async fn run(state: AppState, database_url: String, mut stop: tokio::sync::w
 
 /// Keeps one `LISTEN` connection open for as long as the task lives, waking
 /// the relay on every notification and after every (re)connection, since what
-/// was announced while it was away is only in the table.
-async fn listen(database_url: String, wake: std::sync::Arc<tokio::sync::Notify>) {
+/// was announced while it was away is only in the table. Rings of the
+/// notification bell come on the same connection and ring this instance's
+/// listeners.
+async fn listen(
+    database_url: String,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    bell: crate::notifications::bell::Bell,
+) {
     let mut failing = false;
     loop {
         match connect(&database_url).await {
@@ -169,6 +175,11 @@ async fn listen(database_url: String, wake: std::sync::Arc<tokio::sync::Notify>)
                 wake.notify_one();
                 loop {
                     match listener.try_recv().await {
+                        Ok(Some(note)) if note.channel() == crate::notifications::bell::CHANNEL => {
+                            if let Ok(user_id) = note.payload().parse::<i64>() {
+                                bell.ring_here(user_id);
+                            }
+                        }
                         Ok(Some(_)) => wake.notify_one(),
                         // It reconnects on the next call; what was sent meanwhile is read from the log.
                         Ok(None) => {
@@ -204,7 +215,7 @@ async fn connect(database_url: &str) -> Result<sqlx::postgres::PgListener, sqlx:
     let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
     // The pool is this listener's alone and is never closed.
     listener.ignore_pool_close_event(true);
-    listener.listen(store::CHANNEL).await?;
+    listener.listen_all([store::CHANNEL, crate::notifications::bell::CHANNEL]).await?;
     Ok(listener)
 }
 

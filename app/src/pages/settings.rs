@@ -8,15 +8,17 @@ use crate::{
             get_account_settings, ChangeEmail, ChangePassword, DeleteAccount, EndOtherSessions, ResendConfirmation,
             SETTINGS_PATH,
         },
-        take_form_flash, urlencode, AccountSettings, FormFlash, SessionInfo,
+        take_form_flash, AccountSettings, FormFlash, SessionInfo,
     },
     components::{
         error_panel::ErrorPanel,
         form_error::FormError,
         page_meta::PageMeta,
+        sign_in_first::SignInFirst,
         text_field::{NewPasswordField, TextField},
     },
     errors::AppError,
+    notifications::SetReplyEmails,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -37,26 +39,20 @@ pub fn SettingsPage() -> impl IntoView {
                         let flash = flash.await.unwrap_or_default();
                         view! { <Settings settings flash /> }.into_any()
                     }
-                    Err(AppError::Unauthorized) => view! { <SignInFirst /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        view! {
+                            <SignInFirst
+                                title="Your account"
+                                lead="Log in to see and change your account."
+                                back_to=SETTINGS_PATH
+                            />
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
-    }
-}
-
-#[component]
-fn SignInFirst() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::UNAUTHORIZED);
-    }
-    view! {
-        <section class="auth-card">
-            <h1>"Your account"</h1>
-            <p>"Log in to see and change your account."</p>
-            <a class="button" href=format!("/login?next={}", urlencode(SETTINGS_PATH))>"Log in"</a>
-        </section>
     }
 }
 
@@ -67,6 +63,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
         "email" => "Your address is changed. We sent a link to the new address: open it to confirm it.",
         "sent" => "A new confirmation link is on its way. It works for 48 hours.",
         "sessions" => "Every other session is logged out.",
+        "reply-emails" => "Saved.",
         _ => return None,
     })
 }
@@ -95,7 +92,7 @@ fn follow(outcome: Outcome) {
 fn Settings(settings: AccountSettings, flash: FormFlash) -> impl IntoView {
     let query = use_query_map();
     let notice = move || query.read().get("done").and_then(|d| done_notice(&d));
-    let AccountSettings { username, email, email_confirmed, sessions } = settings;
+    let AccountSettings { username, email, email_confirmed, reply_emails, sessions } = settings;
     view! {
         <section class="settings">
             <h1>"Your account"</h1>
@@ -105,6 +102,7 @@ fn Settings(settings: AccountSettings, flash: FormFlash) -> impl IntoView {
             {move || notice().map(|n| view! { <p class="auth-card__notice" role="status">{n}</p> })}
             <EmailSection email email_confirmed flash=flash.clone() />
             <PasswordSection username flash=flash.clone() />
+            <MailSection reply_emails email_confirmed flash=flash.clone() />
             <SessionsSection sessions flash=flash.clone() />
             <section class="settings__section" aria-labelledby="settings-data">
                 <h2 id="settings-data">"Your data"</h2>
@@ -202,6 +200,31 @@ fn PasswordSection(username: String, flash: FormFlash) -> impl IntoView {
                 <p class="field-hint">"Changing it logs out every other session of your account."</p>
                 <button type="submit" disabled=move || change.pending().get()>
                     {move || if change.pending().get() { "Changing…" } else { "Change my password" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn MailSection(reply_emails: bool, email_confirmed: bool, flash: FormFlash) -> impl IntoView {
+    let save = ServerAction::<SetReplyEmails>::new();
+    let saved: Outcome = save.value().into();
+    follow(saved);
+    let error = form_error(saved, &flash, "reply-emails");
+    view! {
+        <section class="settings__section" aria-labelledby="settings-mail">
+            <h2 id="settings-mail">"Mail about replies"</h2>
+            <ActionForm action=save attr:class="auth-form">
+                <FormError error />
+                <label class="settings__check">
+                    <input type="checkbox" name="on" value="1" checked=reply_emails />
+                    "Email me when someone replies to my comments"
+                </label>
+                {(!email_confirmed)
+                    .then(|| view! { <p class="field-hint">"Mail goes out once your address is confirmed."</p> })}
+                <button type="submit" class="ghost" disabled=move || save.pending().get()>
+                    "Save"
                 </button>
             </ActionForm>
         </section>

@@ -58,7 +58,7 @@ impl StreamSlots {
         Self { per_address, total, open: Mutex::new((0, HashMap::new())) }
     }
 
-    fn take(self: &Arc<Self>, addr: &str) -> Result<Slot, AppError> {
+    pub(super) fn take(self: &Arc<Self>, addr: &str) -> Result<Slot, AppError> {
         let mut open = self.open.lock().map_err(|_| AppError::Internal)?;
         let (total, by_addr) = &mut *open;
         let mine = by_addr.get(addr).copied().unwrap_or(0);
@@ -75,7 +75,7 @@ impl StreamSlots {
 }
 
 /// An open stream's place; given back when the stream ends.
-struct Slot {
+pub(super) struct Slot {
     slots: Arc<StreamSlots>,
     addr: String,
 }

@@ -10,6 +10,7 @@ mod comments;
 mod error;
 mod extract;
 pub mod live;
+mod notifications;
 mod params;
 mod reactions;
 
@@ -40,7 +41,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
             whose Origin is not the site's own is refused with 403."
     ),
     servers((url = "/api/v1")),
-    paths(live::stream),
+    paths(live::stream, notifications::live),
     components(schemas(ErrorBody)),
     modifiers(&SessionCookie),
     tags(
@@ -83,7 +84,9 @@ fn add_comment_links(doc: &mut serde_json::Value) {
 /// The live streams, `/api/v1/articles/{slug}/live`: routed apart from the rest of the
 /// API because they take a lighter stack of layers (see `middleware::apply_to_streams`).
 pub fn live_router() -> Router<AppState> {
-    Router::new().route("/api/v1/articles/{slug}/live", get(live::stream))
+    Router::new()
+        .route("/api/v1/articles/{slug}/live", get(live::stream))
+        .route("/api/v1/me/notifications/live", get(notifications::live))
 }
 
 fn documented() -> OpenApiRouter<AppState> {
@@ -104,6 +107,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(account::resend_confirmation))
         .routes(routes!(account::end_other_sessions))
         .routes(routes!(account::delete_account))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read))
+        .routes(routes!(notifications::reply_emails))
+        .routes(routes!(notifications::unsubscribe))
         .routes(routes!(reactions::get, reactions::put, reactions::delete))
         .routes(routes!(comments::list, comments::create))
         .routes(routes!(comments::replies))

@@ -360,6 +360,7 @@ async fn moderators_hide_and_ban_readers_do_not() {
                 verified: row.email_verified_at.is_some(),
                 joined: app::articles::service::stamp(row.created_at),
                 joined_unix: row.created_at,
+                unread: 0,
             }
         }
     };

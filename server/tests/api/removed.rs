@@ -110,6 +110,7 @@ pub async fn moderator_user(app: &TestApp, name: &str) -> app::auth::CurrentUser
         verified: true,
         joined: app::articles::service::stamp(row.1),
         joined_unix: row.1,
+        unread: 0,
     }
 }
 
