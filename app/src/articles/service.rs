@@ -93,6 +93,10 @@ async fn load(db: &Db, site: &Site, id: i64) -> Result<Article, AppError> {
 /// The id of the article at `slug`, or a reader-facing 404. Asked several times per
 /// article page (reactions, comments, similar articles, the live stream), so it is
 /// answered from memory once the slug has been seen.
+pub async fn headline_of(state: &AppState, article_id: i64) -> Result<String, AppError> {
+    Ok(store::headline(&state.db, article_id).await?)
+}
+
 pub async fn id_of(state: &AppState, slug: &str) -> Result<i64, AppError> {
     if let Some(id) = state.article_ids.get(slug) {
         return Ok(id);

@@ -274,3 +274,7 @@ pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<CardRow>, sqlx::Er
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok(rows)
 }
+
+pub async fn headline(db: &Db, id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(id).fetch_one(db).await
+}

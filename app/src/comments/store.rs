@@ -552,7 +552,3 @@ pub async fn erase_deleted_words(db: &Db, author_id: i64) -> Result<(), sqlx::Er
     .await?;
     Ok(())
 }
-
-pub async fn article_headline(db: &Db, article_id: i64) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(article_id).fetch_one(db).await
-}

@@ -70,12 +70,7 @@ impl Bell {
             self.ring_here(user_id);
             return;
         }
-        let sent = sqlx::query("SELECT CAST(1 AS BIGINT) FROM pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(user_id.to_string())
-            .execute(db)
-            .await;
-        if let Err(error) = sent {
+        if let Err(error) = super::store::ring(db, CHANNEL, user_id).await {
             tracing::warn!(%error, user_id, "a notification ring could not be sent");
         }
     }

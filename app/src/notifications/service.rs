@@ -87,7 +87,7 @@ pub async fn comment_liked(state: &AppState, row: &CommentRow, liker_id: i64) {
 /// The optional mail on a reply, with a one-click unsubscribe.
 async fn mail_reply(state: &AppState, user_id: i64, reply: &CommentRow) -> Result<(), AppError> {
     let Some((username, email)) = store::reply_mail_address(&state.db, user_id).await? else { return Ok(()) };
-    let headline = crate::comments::store::article_headline(&state.db, reply.article_id).await?;
+    let headline = crate::articles::service::headline_of(state, reply.article_id).await?;
     let one_click = super::unsubscribe::one_click_link(state, user_id);
     let text = format!(
         "Hello {username},\n\n{actor} replied to your comment on “{headline}”:\n\n{excerpt}\n\n\
@@ -109,17 +109,20 @@ async fn mail_reply(state: &AppState, user_id: i64, reply: &CommentRow) -> Resul
 /// Plain text of rendered comment HTML, shortened to a line or two.
 pub fn excerpt(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else { break };
+        let tag = &rest[open + 1..open + close];
+        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or_default();
+        // Blocks end a line; inline tags (a link, emphasis) sit inside a sentence.
+        if ["p", "br", "li", "blockquote", "pre", "ul", "ol"].contains(&name) {
+            text.push(' ');
         }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.contains('<') {
+        text.push_str(rest);
     }
     let text = text
         .replace("&lt;", "<")

@@ -140,3 +140,13 @@ pub async fn set_reply_emails(db: &Db, user_id: i64, on: bool) -> Result<bool, s
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Sends a bell ring to every instance (PostgreSQL's `NOTIFY`).
+pub async fn ring(db: &Db, channel: &str, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT CAST(1 AS BIGINT) FROM pg_notify($1, $2)")
+        .bind(channel)
+        .bind(user_id.to_string())
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ mod hardening;
 mod helpers;
 mod layers;
 mod limits;
+mod notifications;
 mod pages;
 mod platform;
 mod reactions;
