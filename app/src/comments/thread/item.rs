@@ -74,7 +74,11 @@ pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
                     None => view! { <span class="comment__author">"[deleted]"</span> }.into_any(),
                 }}
                 {comment.reply_to.clone().map(|r| view! { <span class="comment__reply-to">" replying to @" {r}</span> })}
-                " · " <time datetime=comment.created.iso.clone()>{comment.created.display.clone()}</time>
+                " · "
+                // The comment's permalink: the article opened at it, from anywhere.
+                <a class="comment__permalink" href=format!("/comments/{id}") rel="external" title="Link to this comment">
+                    <time datetime=comment.created.iso.clone()>{comment.created.display.clone()}</time>
+                </a>
                 {comment.edited.then(|| view! { <span class="comment__edited">" · edited"</span> })}
             </header>
             {body}
