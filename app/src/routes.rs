@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(UserResource(Resource::new(|| (), |_| whoami())));
     provide_context(crate::notifications::UnreadSignal(RwSignal::new(None)));
+    provide_context(crate::notifications::BellCarried(RwSignal::new(0)));
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

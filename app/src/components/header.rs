@@ -107,7 +107,16 @@ fn Bell(initial: i64) -> impl IntoView {
     let unread = use_context::<UnreadSignal>().map_or_else(|| RwSignal::new(None), |s| s.0);
     let count = move || unread.get().unwrap_or(initial);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| crate::notifications::live::follow(unread));
+    {
+        let carried = use_context::<crate::notifications::BellCarried>().map(|c| c.0);
+        // Re-run when an article stream starts or stops carrying the count;
+        // a re-run first closes the stream the last run opened.
+        Effect::new(move |_| {
+            if carried.is_none_or(|c| c.get() == 0) {
+                crate::notifications::live::follow(unread);
+            }
+        });
+    }
     let label = move || match count() {
         0 => "Notifications: none unread".to_owned(),
         1 => "Notifications: 1 unread".to_owned(),

@@ -11,20 +11,37 @@ use leptos::prelude::*;
 pub fn connect(slug: String, cursor: i64, feed: LiveFeed) {
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop_tx = std::sync::Mutex::new(Some(stop_tx));
+    // A signed-in reader's stream also brings their unread count (`unread`
+    // events, without an id): the header's bell needs no stream of its own.
+    let unread = use_context::<crate::notifications::UnreadSignal>().map(|u| u.0);
+    let carried = use_context::<crate::notifications::BellCarried>().map(|c| c.0);
+    if let Some(carried) = carried {
+        carried.update(|n| *n += 1);
+    }
     on_cleanup(move || {
         if let Some(tx) = stop_tx.lock().ok().and_then(|mut s| s.take()) {
             let _ = tx.send(());
         }
+        if let Some(carried) = carried {
+            carried.update(|n| *n = n.saturating_sub(1));
+        }
     });
-    leptos::task::spawn_local(run(slug, cursor, feed, stop_rx));
+    leptos::task::spawn_local(run(slug, cursor, feed, unread, stop_rx));
 }
 
-async fn run(slug: String, mut cursor: i64, feed: LiveFeed, mut stop: oneshot::Receiver<()>) {
+async fn run(
+    slug: String,
+    mut cursor: i64,
+    feed: LiveFeed,
+    unread: Option<RwSignal<Option<i64>>>,
+    mut stop: oneshot::Receiver<()>,
+) {
     let mut backoff_ms = 1_000u32;
     loop {
         let url = format!("/api/v1/articles/{slug}/live?last_event_id={cursor}");
         if let Ok(mut source) = EventSource::new(&url) {
-            let streams: Vec<_> = EVENT_KINDS.iter().filter_map(|kind| source.subscribe(*kind).ok()).collect();
+            let kinds = EVENT_KINDS.iter().chain(std::iter::once(&"unread"));
+            let streams: Vec<_> = kinds.filter_map(|kind| source.subscribe(*kind).ok()).collect();
             let mut events = futures::stream::select_all(streams);
             loop {
                 let next = events.next();
@@ -33,6 +50,14 @@ async fn run(slug: String, mut cursor: i64, feed: LiveFeed, mut stop: oneshot::R
                     Either::Right(_) => {
                         source.close();
                         return;
+                    }
+                    Either::Left((Some(Ok((kind, message))), _)) if kind == "unread" => {
+                        let data = message.data().as_string().unwrap_or_default();
+                        if let (Some(unread), Ok(count)) =
+                            (unread, serde_json::from_str::<crate::notifications::Unread>(&data))
+                        {
+                            unread.set(Some(count.unread));
+                        }
                     }
                     Either::Left((Some(Ok((kind, message))), _)) => {
                         backoff_ms = 1_000;

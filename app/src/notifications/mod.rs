@@ -89,6 +89,12 @@ pub struct Unread {
 #[derive(Clone, Copy)]
 pub struct UnreadSignal(pub RwSignal<Option<i64>>);
 
+/// How many of the page's article streams carry the unread count (a
+/// signed-in reader's do): while one does, the header opens no stream of its
+/// own, so an article tab holds one connection, not two.
+#[derive(Clone, Copy)]
+pub struct BellCarried(pub RwSignal<u32>);
+
 #[server(prefix = "/_fn")]
 pub async fn get_notifications(before: Option<String>) -> Result<NotificationsPage, AppError> {
     let state = crate::state::app_state()?;

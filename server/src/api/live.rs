@@ -7,6 +7,7 @@
 use super::{extract::ApiPath, params::SlugParam, ApiError};
 use app::{
     articles,
+    auth::extract::Viewer,
     client_addr::ClientAddr,
     errors::AppError,
     live::{self, hub::Shared, LiveEvent},
@@ -97,6 +98,9 @@ impl Drop for Slot {
 
 struct Cursor {
     state: AppState,
+    /// A signed-in reader's unread count rides along (`unread` events, no
+    /// id), so their page needs no second stream for the header's bell.
+    bell: Option<super::notifications::Bell>,
     article_id: i64,
     /// The id of the last event sent.
     last: i64,
@@ -122,6 +126,16 @@ impl Cursor {
     /// happens) or a heartbeat. `None` ends the stream.
     async fn next(mut self) -> Option<(Bytes, Self)> {
         loop {
+            let counted = match self.bell.as_mut().and_then(|b| b.due()) {
+                Some(counting) => Some(counting.await),
+                None => None,
+            };
+            if let Some(frame) = counted {
+                if let Some(frame) = frame {
+                    return Some((self.sent(frame), self));
+                }
+                continue;
+            }
             if let Some(event) = self.pending.pop_front() {
                 if event.id <= self.last && event.kind != "reset" {
                     continue;
@@ -133,6 +147,7 @@ impl Cursor {
                 return Some((self.sent(event.sse_frame()), self));
             }
             let received = tokio::select! {
+                _ = super::notifications::Bell::rung(self.bell.as_mut()) => continue,
                 received = self.rx.recv() => Some(received),
                 _ = tokio::time::sleep_until(self.heartbeat_at) => None,
                 _ = self.closing.wait_for(|closed| *closed) => return None,
@@ -180,16 +195,19 @@ pub async fn stream(
     Extension(ClientAddr(addr)): Extension<ClientAddr>,
     ApiPath(SlugParam { slug }): ApiPath<SlugParam>,
     Query(query): Query<LiveQuery>,
+    Viewer(viewer): Viewer,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let article_id = articles::service::id_of(&state, &slug).await?;
     let slot = slots.take(&addr)?;
+    let bell = viewer.map(|user| super::notifications::Bell::new(&state, user.id));
     let header_id =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading the log, so no event falls between the two.
     let rx = state.hub.subscribe(article_id);
     let mut cursor = Cursor {
         state: state.clone(),
+        bell,
         article_id,
         last: 0,
         pending: VecDeque::new(),

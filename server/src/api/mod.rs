@@ -10,7 +10,7 @@ mod comments;
 mod error;
 mod extract;
 pub mod live;
-mod notifications;
+pub mod notifications;
 mod params;
 mod reactions;
 

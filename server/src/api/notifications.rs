@@ -128,50 +128,98 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 /// A ring lost between instances is made good this often.
 const RECOUNT: Duration = Duration::from_secs(60);
 
-enum Woke {
-    Heartbeat,
-    /// Count again (`false`: the stream ends).
-    Count(bool),
-}
-
-struct Watch {
+/// A reader's unread count on a stream (this one, or their article's): sent
+/// at once, then whenever the bell rings or a minute passed, if it changed.
+pub(super) struct Bell {
     state: AppState,
     user_id: i64,
     listener: notifications::bell::Listener,
-    closing: tokio::sync::watch::Receiver<bool>,
     /// The count last sent (`None` before the first).
     sent: Option<i64>,
+    /// A count is due.
+    due: bool,
     recount_at: tokio::time::Instant,
+}
+
+impl Bell {
+    /// Listens before the first count, so no ring falls between the two.
+    pub(super) fn new(state: &AppState, user_id: i64) -> Self {
+        Self {
+            state: state.clone(),
+            user_id,
+            listener: state.bell.listen(user_id),
+            sent: None,
+            due: true,
+            recount_at: tokio::time::Instant::now() + RECOUNT,
+        }
+    }
+
+    /// When a count is due, counting: the frame to send if the count changed
+    /// (a count that fails is logged and skipped; the next ring tries again).
+    pub(super) fn due(&mut self) -> Option<impl std::future::Future<Output = Option<Bytes>> + '_> {
+        if !self.due {
+            return None;
+        }
+        self.due = false;
+        self.recount_at = tokio::time::Instant::now() + RECOUNT;
+        Some(async move {
+            let unread = match service::unread(&self.state, self.user_id).await {
+                Ok(n) => n,
+                Err(error) => {
+                    tracing::warn!(%error, "an unread count for a stream failed");
+                    return None;
+                }
+            };
+            (self.sent != Some(unread)).then(|| {
+                self.sent = Some(unread);
+                let data = serde_json::to_string(&Unread { unread }).unwrap_or_default();
+                Bytes::from(format!("event: unread\ndata: {data}\n\n"))
+            })
+        })
+    }
+
+    /// Resolves when a count is due; never without a bell (a guest's stream).
+    pub(super) async fn rung(bell: Option<&mut Self>) {
+        let Some(bell) = bell else { return std::future::pending().await };
+        tokio::select! {
+            changed = bell.listener.rx.changed() => {
+                if changed.is_err() {
+                    return std::future::pending().await;
+                }
+            }
+            _ = tokio::time::sleep_until(bell.recount_at) => {}
+        }
+        bell.due = true;
+    }
+}
+
+struct Watch {
+    bell: Bell,
+    closing: tokio::sync::watch::Receiver<bool>,
     _slot: super::live::Slot,
 }
 
 impl Watch {
-    fn frame(unread: i64) -> Bytes {
-        let data = serde_json::to_string(&Unread { unread }).unwrap_or_default();
-        Bytes::from(format!("event: unread\ndata: {data}\n\n"))
-    }
-
     /// The next frame: the count when it changed, or a heartbeat. `None` ends the stream.
     async fn next(mut self) -> Option<(Bytes, Self)> {
         loop {
-            if self.sent.is_some() {
-                let woke = tokio::select! {
-                    changed = self.listener.rx.changed() => Woke::Count(changed.is_ok()),
-                    _ = tokio::time::sleep(HEARTBEAT) => Woke::Heartbeat,
-                    _ = tokio::time::sleep_until(self.recount_at) => Woke::Count(true),
-                    _ = self.closing.wait_for(|closed| *closed) => Woke::Count(false),
-                };
-                match woke {
-                    Woke::Heartbeat => return Some((Bytes::from_static(b":heartbeat\n\n"), self)),
-                    Woke::Count(false) => return None,
-                    Woke::Count(true) => {}
+            let counted = match self.bell.due() {
+                Some(counting) => Some(counting.await),
+                None => None,
+            };
+            if let Some(frame) = counted {
+                if let Some(frame) = frame {
+                    return Some((frame, self));
                 }
+                continue;
             }
-            self.recount_at = tokio::time::Instant::now() + RECOUNT;
-            let unread = service::unread(&self.state, self.user_id).await.ok()?;
-            if self.sent != Some(unread) {
-                self.sent = Some(unread);
-                return Some((Self::frame(unread), self));
+            let heartbeat = tokio::select! {
+                _ = Bell::rung(Some(&mut self.bell)) => false,
+                _ = tokio::time::sleep(HEARTBEAT) => true,
+                _ = self.closing.wait_for(|closed| *closed) => return None,
+            };
+            if heartbeat {
+                return Some((Bytes::from_static(b":heartbeat\n\n"), self));
             }
         }
     }
@@ -192,17 +240,7 @@ pub async fn live(
     SignedIn(user): SignedIn,
 ) -> Result<Response, ApiError> {
     let slot = slots.take(&addr)?;
-    // Listening before the first count: no ring falls between the two.
-    let listener = state.bell.listen(user.id);
-    let watch = Watch {
-        state: state.clone(),
-        user_id: user.id,
-        listener,
-        closing: state.hub.closing(),
-        sent: None,
-        recount_at: tokio::time::Instant::now() + RECOUNT,
-        _slot: slot,
-    };
+    let watch = Watch { bell: Bell::new(&state, user.id), closing: state.hub.closing(), _slot: slot };
     let frames = futures::stream::unfold(watch, |watch| async move {
         watch.next().await.map(|(frame, watch)| (Ok::<_, Infallible>(frame), watch))
     });
