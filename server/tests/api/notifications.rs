@@ -241,3 +241,39 @@ async fn reply_mail_is_opt_in_and_one_click_stops_it() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(mails_to(&app, "mina_mail@example.com").await.len(), 1, "no mail after unsubscribing");
 }
+
+/// The raw text of a stream until it contains `until` (or 5 s passed).
+async fn stream_text_until(res: reqwest::Response, until: &str) -> String {
+    let mut stream = res.bytes_stream();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !text.contains(until) {
+        let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await else { break };
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_signed_in_readers_article_stream_carries_their_unread_count_and_a_guests_does_not() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let mina = reader(&app, "mina_carried").await;
+    let jun = reader(&app, "jun_carried").await;
+    let first = post_ok(&mina, &app, &slug, "One stream is enough", None).await["id"].as_i64().unwrap();
+    let live = format!("/api/v1/articles/{slug}/live");
+    let hers = mina.get(app.url(&live)).send().await.unwrap();
+    let guests = app.new_client().get(app.url(&live)).send().await.unwrap();
+    let poster = {
+        let (jun, url) = (jun.clone(), app.url(&format!("/api/v1/articles/{slug}/comments")));
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            jun.post(url).json(&json!({ "body": "Agreed", "parent_id": first })).send().await.unwrap().status()
+        })
+    };
+    assert_eq!(unread_events(hers, 2).await, vec![0, 1]);
+    let seen = stream_text_until(guests, "event: comment.created").await;
+    assert!(seen.contains("event: comment.created"), "{seen}");
+    assert!(!seen.contains("event: unread"), "a guest's stream carries no count: {seen}");
+    assert_eq!(poster.await.unwrap(), 201);
+}
