@@ -109,7 +109,7 @@ async fn a_notification_goes_when_its_comment_goes() {
 }
 
 /// Reads `unread` events from a bell stream until `n` came or 5 s passed.
-async fn unread_events(res: reqwest::Response, n: usize) -> Vec<i64> {
+pub async fn unread_events(res: reqwest::Response, n: usize) -> Vec<i64> {
     let mut stream = res.bytes_stream();
     let mut buffer = String::new();
     let mut counts = Vec::new();

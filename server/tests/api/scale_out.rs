@@ -95,6 +95,33 @@ async fn reactions_on_one_instance_are_counted_once_and_seen_live_on_the_other()
     assert_eq!(mine["mine"], "wow");
 }
 
+#[tokio::test]
+async fn a_reply_on_one_instance_rings_the_readers_bell_on_the_other() {
+    if skipped("a_reply_on_one_instance_rings_the_readers_bell_on_the_other") {
+        return;
+    }
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let slug = a.first_slug().await;
+    let mina = reader(&a, "bell_mina").await;
+    let jun = reader(&b, "bell_jun").await;
+    let first = post_ok(&mina, &a, &slug, "Tell me on A", None).await["id"].as_i64().unwrap();
+    let bell = mina.get(a.url("/api/v1/me/notifications/live")).send().await.unwrap();
+    assert_eq!(bell.status(), 200);
+    let poster = {
+        let (jun, url) = (jun.clone(), b.url(&format!("/api/v1/articles/{slug}/comments")));
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            jun.post(url).json(&serde_json::json!({ "body": "From B", "parent_id": first })).send().await.unwrap()
+        })
+    };
+    // Well inside the minute after which a recount would catch a lost ring.
+    let started = std::time::Instant::now();
+    assert_eq!(crate::notifications::unread_events(bell, 2).await, vec![0, 1]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(poster.await.unwrap().status(), 201);
+}
+
 /// Appends a reactions event inside `tx` (the relay does not care what it says).
 async fn append(tx: &mut sqlx::Transaction<'static, sqlx::Any>, article_id: i64) -> app::live::Logged {
     app::live::store::append(tx, article_id, "reactions.updated", None, "{}".into()).await.unwrap()
