@@ -152,6 +152,9 @@ fn sentence(kind: Kind, actor: &str, likes: i64) -> String {
 fn parse_before(before: Option<&str>) -> Result<Option<(i64, i64)>, AppError> {
     let Some(raw) = before.filter(|b| !b.is_empty()) else { return Ok(None) };
     let bad = || AppError::BadRequest("That page of notifications is not valid. Open the first page.".into());
+    if raw.len() > 40 {
+        return Err(bad());
+    }
     let (at, id) = raw.split_once('_').ok_or_else(bad)?;
     Ok(Some((at.parse().map_err(|_| bad())?, id.parse().map_err(|_| bad())?)))
 }
@@ -191,6 +194,9 @@ pub async fn unread(state: &AppState, user_id: i64) -> Result<i64, AppError> {
 /// Marks read what the reader saw (up to `up_to`); returns what stays unread.
 /// The reader's other pages hear of it.
 pub async fn mark_read(state: &AppState, user: &CurrentUser, up_to: i64) -> Result<i64, AppError> {
+    if up_to < 0 {
+        return Err(AppError::invalid("up_to", "Give the time of the newest notification you saw."));
+    }
     if store::mark_read(&state.db, user.id, up_to, now()).await? > 0 {
         state.bell.ring(&state.db, user.id).await;
     }

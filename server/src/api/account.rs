@@ -40,7 +40,7 @@ pub async fn overview(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PasswordBody {
-    #[schema(max_length = 1024, example = "harbour-lantern-92")]
+    #[schema(max_length = 1024, example = "not-my-password-1")]
     current_password: String,
     /// 10 to 128 characters, not among the 10,000 most common passwords.
     #[schema(min_length = 10, max_length = 128, example = "harbour-lantern-93")]
@@ -73,7 +73,7 @@ pub struct EmailBody {
     #[schema(max_length = 254, format = "email", example = "new-address@example.com")]
     email: String,
     /// The current password.
-    #[schema(max_length = 1024, example = "harbour-lantern-92")]
+    #[schema(max_length = 1024, example = "not-my-password-1")]
     password: String,
 }
 
@@ -138,7 +138,7 @@ pub async fn end_other_sessions(
 #[derive(Deserialize, ToSchema)]
 pub struct DeleteBody {
     /// The current password, to confirm.
-    #[schema(max_length = 1024, example = "harbour-lantern-92")]
+    #[schema(max_length = 1024, example = "not-my-password-1")]
     password: String,
 }
 

@@ -5,6 +5,7 @@
 
 use super::{
     auth::{notice, Notice},
+    extract::ApiQuery,
     live::StreamSlots,
     ApiError, ApiJson, ErrorBody,
 };
@@ -16,7 +17,7 @@ use app::{
 };
 use axum::{
     body::Body,
-    extract::{Query, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     Extension, Json,
@@ -27,6 +28,7 @@ use std::{convert::Infallible, sync::Arc, time::Duration};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// The `next_before` of the previous page.
     #[param(max_length = 40)]
@@ -44,7 +46,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<NotificationsPage>, ApiError> {
     Ok(Json(service::page(&state, &user, query.before.as_deref()).await?))
 }
@@ -99,6 +101,7 @@ pub async fn reply_emails(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnsubscribeQuery {
     /// The account, as in the mail's link.
     user: i64,
@@ -117,7 +120,7 @@ pub struct UnsubscribeQuery {
 ))]
 pub async fn unsubscribe(
     State(state): State<AppState>,
-    Query(query): Query<UnsubscribeQuery>,
+    ApiQuery(query): ApiQuery<UnsubscribeQuery>,
 ) -> Result<Response, ApiError> {
     notifications::unsubscribe::apply(&state, query.user, &query.token).await?;
     Ok(notice(StatusCode::OK, "No more mail about replies."))
