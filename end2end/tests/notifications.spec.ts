@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from "@playwright/test";
-import { hydrated, PASSWORD, readerOn, uniqueName } from "./helpers";
+import { hydrated, linkIn, mailTo, PASSWORD, readerOn, uniqueName } from "./helpers";
 
 async function articleAt(page: Page, index: number): Promise<string> {
   const res = await page.request.get("/api/v1/articles");
@@ -107,6 +107,35 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("Email me when someone replies to my comments")).toBeChecked();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    await jun.context().close();
+  });
+
+  test("a reply mail's unsubscribe link stops the mail with one button", async ({ browser, page }, info) => {
+    const article = await articleAt(page, info.project.name === "phone" ? 3 : 11);
+    const name = uniqueName("mailed_mina");
+    const address = `${name}@example.com`;
+    const signup = await page.request.post("/api/v1/auth/signup", { data: { username: name, email: address, password: PASSWORD } });
+    expect(signup.status()).toBe(201);
+    // Mail about replies goes to a confirmed address only.
+    const token = new URLSearchParams(linkIn(await mailTo(address, "Confirm your email address"), "/verify-email").split("?")[1]).get("token");
+    expect((await page.request.post("/api/v1/auth/verify-email", { data: { token } })).status()).toBe(200);
+    expect((await page.request.post("/api/v1/me/reply-emails", { data: { on: true } })).status()).toBe(200);
+
+    const [jun, junName] = await apiReader(browser, "jun_mailer");
+    const mine = await comment(page, article, `Mail me the replies ${Date.now()}`);
+    await comment(jun, article, `Here is a reply for your inbox ${Date.now()}`, mine);
+    const mail = await mailTo(address, "replied to your comment");
+    expect(mail).toContain(`${junName} replied to your comment`);
+    expect(mail).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    const link = mail.match(/https?:\/\/\S+\/unsubscribe\?user=\d+&token=[0-9a-f]+/);
+    expect(link, mail).toBeTruthy();
+
+    await page.goto(new URL(link![0]).pathname + new URL(link![0]).search);
+    // Opening the link changed nothing yet (mail scanners open links too).
+    expect((await (await page.request.get("/api/v1/me/settings")).json()).reply_emails).toBe(true);
+    await page.getByRole("button", { name: "Stop mail about replies" }).click();
+    await expect(page.locator(".auth-card__notice")).toContainText("you will get no more mail about replies");
+    expect((await (await page.request.get("/api/v1/me/settings")).json()).reply_emails).toBe(false);
     await jun.context().close();
   });
 });

@@ -1,30 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { hydrated, PASSWORD, signUp, uniqueName } from "./helpers";
-
-// The test server has no SMTP_URL: its mail waits in the outbox, read here the way
-// an operator would, with `server mail list` and `server mail show`.
-const SERVER = "../target/release/server";
-const ENV = { ...process.env, DATABASE_URL: "sqlite://../target/e2e/spotlight.db", RUST_LOG: "warn" };
-
-/** The newest mail to `address` whose subject contains `subject`, in full. */
-async function mailTo(address: string, subject: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const list = execFileSync(SERVER, ["mail", "list", "--limit", "500"], { env: ENV }).toString();
-    const line = list.split("\n").find((l) => l.includes(address) && l.includes(subject));
-    if (line) {
-      return execFileSync(SERVER, ["mail", "show", line.trim().split(/\s+/)[0]], { env: ENV }).toString();
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no mail "${subject}" to ${address}`);
-}
-
-function linkIn(mail: string, path: string): string {
-  const match = mail.match(new RegExp(`https?://[^\\s]+${path}\\?token=[0-9a-f]+`));
-  expect(match, mail).toBeTruthy();
-  return new URL(match![0]).pathname + new URL(match![0]).search;
-}
+import { hydrated, linkIn, mailTo, PASSWORD, signUp, uniqueName } from "./helpers";
 
 async function resetFlow(page: Page, js: boolean) {
   const name = uniqueName(js ? "reset" : "reset_nojs");

@@ -52,7 +52,7 @@ fn token_in(body: &str, path: &str) -> String {
 }
 
 /// The outbox's mails to `to`, oldest first, waiting up to ten seconds for `n`.
-async fn outbox(app: &TestApp, to: &str, n: usize) -> Vec<String> {
+pub async fn outbox(app: &TestApp, to: &str, n: usize) -> Vec<String> {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let bodies: Vec<String> =

@@ -3,6 +3,7 @@
 
 use crate::{
     comments::{post_ok, reader, PASSWORD},
+    email_links::outbox,
     helpers::{spawn_app, TestApp},
     reactions::read_events,
 };
@@ -39,24 +40,6 @@ async fn post_json(client: &reqwest::Client, app: &TestApp, path: &str, body: Va
     let res = client.post(app.url(path)).json(&body).send().await.unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
-}
-
-/// The bodies of the outbox's mails to `to`, oldest first, once there are `n`.
-async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<String> {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let bodies: Vec<String> =
-            sqlx::query_scalar("SELECT body_text FROM mail_outbox WHERE recipient = $1 ORDER BY id")
-                .bind(to)
-                .fetch_all(&app.state.db)
-                .await
-                .unwrap();
-        if bodies.len() >= n {
-            return bodies;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{n} mail(s) to {to} did not arrive: {bodies:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
@@ -124,7 +107,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     let login = |password: &str| json!({ "login": "new_secret", "password": password });
     assert_eq!(post_json(&app.new_client(), &app, "/api/v1/auth/login", login(PASSWORD)).await.0, 401);
     assert_eq!(post_json(&app.new_client(), &app, "/api/v1/auth/login", login(NEW_PASSWORD)).await.0, 200);
-    let mails = mails_to(&app, "new_secret@example.com", 1).await;
+    let mails = outbox(&app, "new_secret@example.com", 1).await;
     assert!(mails.iter().any(|m| m.contains("password of your Spotlight account was just changed")));
 }
 
@@ -170,9 +153,9 @@ async fn a_new_address_must_be_confirmed_and_the_old_one_is_told() {
     assert_eq!(status, 200);
     let now = settings(&app, &mover).await;
     assert_eq!((now["email"].as_str(), now["email_confirmed"].as_bool()), (Some("new-home@example.com"), Some(false)));
-    let old = mails_to(&app, "moving_house@example.com", 1).await;
+    let old = outbox(&app, "moving_house@example.com", 1).await;
     assert!(old.iter().any(|m| m.contains("changed to new-home@example.com")), "{old:?}");
-    let new = mails_to(&app, "new-home@example.com", 1).await;
+    let new = outbox(&app, "new-home@example.com", 1).await;
     let at = new[0].find("/verify-email?token=").expect("a confirmation link") + "/verify-email?token=".len();
     let token: String = new[0][at..].chars().take_while(char::is_ascii_alphanumeric).collect();
     let (status, _) = post_json(&app.new_client(), &app, "/api/v1/auth/verify-email", json!({ "token": token })).await;
@@ -197,7 +180,7 @@ async fn the_confirmation_link_is_sent_again_at_most_three_times_an_hour() {
     assert_eq!(statuses.iter().filter(|s| **s == 202).count(), 3, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 3, "{statuses:?}");
     // The sign-up's link and the three sent again.
-    assert_eq!(mails_to(&app, "no_mail_yet@example.com", 4).await.len(), 4);
+    assert_eq!(outbox(&app, "no_mail_yet@example.com", 4).await.len(), 4);
 
     let confirmed = reader(&app, "already_sure").await;
     let (status, _) = post_json(&confirmed, &app, "/api/v1/me/email/confirmation", json!({})).await;
