@@ -43,7 +43,7 @@ test("a reader changes their password and address, downloads their data and logs
   const [page, name] = await newReader(browser, true);
   const other = await elsewhere(browser, name);
   await page.goto("/");
-  await page.locator(".site-account").getByRole("link", { name: "Settings" }).click();
+  await page.locator(".site-account").getByRole("link", { name: "Settings", exact: true }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await hydrated(page);
   await expect(page.locator(".settings__email")).toHaveText(`${name}@example.com`);

@@ -124,7 +124,20 @@ fn Bell(initial: i64) -> impl IntoView {
     };
     view! {
         <a class="site-account__bell" href="/notifications" aria-label=label>
-            <span aria-hidden="true">"🔔"</span>
+            <svg
+                aria-hidden="true"
+                width="22"
+                height="22"
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                stroke-linecap="round"
+                stroke-linejoin="round"
+            >
+                <path d="M6 9a6 6 0 0 1 12 0c0 6 2.5 8 2.5 8h-17S6 15 6 9" />
+                <path d="M10 20.5a2.2 2.2 0 0 0 4 0" />
+            </svg>
             <span class="site-account__unread" hidden=move || count() == 0>
                 {move || if count() > 99 { "99+".to_owned() } else { count().to_string() }}
             </span>
