@@ -16,6 +16,10 @@ pub enum AppError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// The account's current password, asked for again, was wrong (403: the
+    /// session is fine, this change is not allowed); `field` names the input.
+    #[error("That is not your current password.")]
+    WrongPassword { field: String },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -46,7 +50,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::WrongPassword { .. } => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) | Self::Taken { .. } => 409,
             Self::PayloadTooLarge(_) => 413,
@@ -62,6 +66,7 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::WrongPassword { .. } => "wrong_password",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) | Self::Taken { .. } => "conflict",
             Self::PayloadTooLarge(_) => "payload_too_large",
@@ -85,7 +90,7 @@ impl AppError {
     /// The input field at fault, for forms that show errors next to the field.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Invalid { field, .. } | Self::Taken { field, .. } => Some(field),
+            Self::Invalid { field, .. } | Self::Taken { field, .. } | Self::WrongPassword { field } => Some(field),
             _ => None,
         }
     }

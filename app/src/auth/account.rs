@@ -46,6 +46,7 @@ fn failed(err: AppError, form: &str, values: &[(&str, &str)]) -> AppError {
 fn on_field(err: AppError, from: &str, to: &str) -> AppError {
     match err {
         AppError::Invalid { field, message } if field == from => AppError::Invalid { field: to.to_owned(), message },
+        AppError::WrongPassword { field } if field == from => AppError::WrongPassword { field: to.to_owned() },
         other => other,
     }
 }

@@ -57,7 +57,7 @@ async fn confirm_password(state: &AppState, user_id: i64, given: &str, field: &s
             throttle::release(&state.db, ticket).await?;
             Ok(())
         }
-        Ok(false) => Err(AppError::invalid(field, "That is not your current password.")),
+        Ok(false) => Err(AppError::WrongPassword { field: field.to_owned() }),
         Err(err) => {
             // Not judged (the hashers were busy): the attempt does not count.
             throttle::release(&state.db, ticket).await?;
@@ -111,7 +111,7 @@ pub async fn change_email(
     let email = Email::parse(new_email)?;
     let (username, old, ..) = store::account(&state.db, user.id).await?.ok_or(AppError::Unauthorized)?;
     if email.key() == old.to_lowercase() {
-        return Err(AppError::invalid("email", "That is already your address."));
+        return Err(AppError::Taken { field: "email".into(), message: "That is already your address.".into() });
     }
     confirm_password(state, user.id, password, "password").await?;
     if !store::set_email(&state.db, user.id, email.as_str(), &email.key()).await? {

@@ -40,7 +40,7 @@ pub async fn overview(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PasswordBody {
-    #[schema(max_length = 1024, example = "not-my-password-1")]
+    #[schema(min_length = 1, max_length = 1024, example = "not-my-password-1")]
     current_password: String,
     /// 10 to 128 characters, not among the 10,000 most common passwords.
     #[schema(min_length = 10, max_length = 128, example = "harbour-lantern-93")]
@@ -54,7 +54,8 @@ pub struct PasswordBody {
     (status = 400, description = "Not JSON", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
-    (status = 422, description = "The current password is wrong, or the new one breaks a rule", body = ErrorBody),
+    (status = 403, description = "The current password is wrong (`wrong_password`)", body = ErrorBody),
+    (status = 422, description = "The new password breaks a rule", body = ErrorBody),
     (status = 429, description = "Too many wrong passwords; wait for Retry-After", body = ErrorBody),
     (status = 503, description = "Too busy; try again after Retry-After", body = ErrorBody),
 ))]
@@ -73,7 +74,7 @@ pub struct EmailBody {
     #[schema(max_length = 254, format = "email", example = "new-address@example.com")]
     email: String,
     /// The current password.
-    #[schema(max_length = 1024, example = "not-my-password-1")]
+    #[schema(min_length = 1, max_length = 1024, example = "not-my-password-1")]
     password: String,
 }
 
@@ -84,9 +85,10 @@ pub struct EmailBody {
     (status = 200, description = "Changed; a confirmation link is on its way to the new address", body = Notice),
     (status = 400, description = "Not JSON", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
-    (status = 409, description = "Another account uses that address", body = ErrorBody),
+    (status = 409, description = "Another account uses that address, or it is already yours", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
-    (status = 422, description = "Not an address, already yours, or the password is wrong", body = ErrorBody),
+    (status = 403, description = "The password is wrong (`wrong_password`)", body = ErrorBody),
+    (status = 422, description = "Not an address", body = ErrorBody),
     (status = 429, description = "Too many wrong passwords; wait for Retry-After", body = ErrorBody),
     (status = 503, description = "Too busy; try again after Retry-After", body = ErrorBody),
 ))]
@@ -138,7 +140,7 @@ pub async fn end_other_sessions(
 #[derive(Deserialize, ToSchema)]
 pub struct DeleteBody {
     /// The current password, to confirm.
-    #[schema(max_length = 1024, example = "not-my-password-1")]
+    #[schema(min_length = 1, max_length = 1024, example = "not-my-password-1")]
     password: String,
 }
 
@@ -151,7 +153,8 @@ pub struct DeleteBody {
     (status = 400, description = "Not JSON", body = ErrorBody),
     (status = 401, description = "Not signed in", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
-    (status = 422, description = "The password is wrong", body = ErrorBody),
+    (status = 403, description = "The password is wrong (`wrong_password`)", body = ErrorBody),
+    (status = 422, description = "The password is missing", body = ErrorBody),
     (status = 429, description = "Too many wrong passwords; wait for Retry-After", body = ErrorBody),
     (status = 503, description = "Too busy; try again after Retry-After", body = ErrorBody),
 ))]

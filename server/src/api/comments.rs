@@ -75,11 +75,18 @@ pub async fn replies(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewComment {
-    /// Markdown: emphasis, links, quotes, lists, code. Sanitised.
-    #[schema(min_length = 1, max_length = 5000, example = "What a finale!")]
+    /// Markdown: emphasis, links, quotes, lists, code. Sanitised. Something besides white
+    /// space, and no control characters but tabs and line breaks (`CommentBody::parse`).
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f](?:(?:[^\x00-\x08\x0b-\x1f\x7f-\x9f]|\r\n)*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        example = "What a finale!"
+    )]
     body: String,
     /// The comment this one answers.
     #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "super::whole::optional")]
     parent_id: Option<i64>,
 }
 
@@ -144,7 +151,11 @@ pub async fn show(
 
 #[derive(Deserialize, ToSchema)]
 pub struct Edit {
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f](?:(?:[^\x00-\x08\x0b-\x1f\x7f-\x9f]|\r\n)*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     body: String,
 }
 
@@ -241,7 +252,12 @@ pub async fn unlike(
 #[derive(Deserialize, ToSchema)]
 pub struct Report {
     /// What is wrong, in a few words.
-    #[schema(min_length = 1, max_length = 500, example = "Spoils the finale without warning")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\s\S]*$",
+        example = "Spoils the finale without warning"
+    )]
     reason: String,
 }
 

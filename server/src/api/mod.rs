@@ -13,6 +13,7 @@ pub mod live;
 pub mod notifications;
 mod params;
 mod reactions;
+mod whole;
 
 pub use error::{ApiError, ErrorBody};
 pub use extract::ApiJson;

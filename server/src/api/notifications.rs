@@ -31,7 +31,7 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// The `next_before` of the previous page.
-    #[param(max_length = 40)]
+    #[param(max_length = 40, pattern = r"^([0-9]{1,18}_[0-9]{1,18})?$")]
     before: Option<String>,
 }
 
@@ -55,6 +55,7 @@ pub async fn list(
 pub struct ReadBody {
     /// Everything updated up to this time (seconds; a page's `seen_up_to`) is read.
     #[schema(minimum = 0)]
+    #[serde(deserialize_with = "super::whole::number")]
     up_to: i64,
 }
 

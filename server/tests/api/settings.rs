@@ -90,7 +90,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
 
     let wrong = json!({ "current_password": "not-the-password-1", "new_password": NEW_PASSWORD });
     let (status, body) = post_json(&here, &app, "/api/v1/me/password", wrong).await;
-    assert_eq!(status, 422);
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("wrong_password")));
     assert_eq!(body["error"]["field"], "current_password");
     let weak = json!({ "current_password": PASSWORD, "new_password": "short" });
     let (status, body) = post_json(&here, &app, "/api/v1/me/password", weak).await;
@@ -123,7 +123,7 @@ async fn wrong_current_passwords_are_limited_under_parallel_requests() {
         }
     });
     let statuses = futures::future::join_all(attempts).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), 5, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7, "{statuses:?}");
     // Locked: even the right password waits, and so does deleting the account.
     let right = json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD });
@@ -142,11 +142,11 @@ async fn a_new_address_must_be_confirmed_and_the_old_one_is_told() {
     let (status, body) = post_json(&mover, &app, "/api/v1/me/email", to("neighbour@example.com", PASSWORD)).await;
     assert_eq!((status, body["error"]["field"].as_str()), (409, Some("email")));
     let (status, body) = post_json(&mover, &app, "/api/v1/me/email", to("MOVING_HOUSE@example.com", PASSWORD)).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert!(body["error"]["message"].as_str().unwrap().contains("already your address"));
     let (status, body) =
         post_json(&mover, &app, "/api/v1/me/email", to("new-home@example.com", "wrong-pass-123")).await;
-    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("password")));
+    assert_eq!((status, body["error"]["field"].as_str()), (403, Some("password")));
     assert_eq!(settings(&app, &mover).await["email"], "moving_house@example.com");
 
     let (status, _) = post_json(&mover, &app, "/api/v1/me/email", to("new-home@example.com", PASSWORD)).await;
@@ -210,7 +210,7 @@ async fn deleting_an_account_erases_its_words_likes_and_reactions_everywhere_and
     assert_eq!(reactions_now().await["total"], 1);
 
     let (status, body) = post_json(&leaver, &app, "/api/v1/me/delete", json!({ "password": "wrong-pass-123" })).await;
-    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("password")));
+    assert_eq!((status, body["error"]["field"].as_str()), (403, Some("password")));
     assert_eq!(status_of_me(&app, &leaver).await, 200, "a wrong password deletes nothing");
 
     // A reader watching the article live.
