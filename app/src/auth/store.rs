@@ -344,7 +344,7 @@ pub async fn set_email(db: &Db, user_id: i64, email: &str, email_key: &str) -> R
 }
 
 /// Deletes an account in one transaction: its address, password, sessions,
-/// links and mail waiting in the outbox go; the row stays (its comments point
+/// links, notifications and mail waiting in the outbox go; the row stays (its comments point
 /// at it) with its name reserved until `release_names` frees it. Returns the
 /// address it had, or `None` when it was already deleted.
 pub async fn delete_account(db: &Db, user_id: i64, now: i64) -> Result<Option<String>, sqlx::Error> {
@@ -366,7 +366,7 @@ pub async fn delete_account(db: &Db, user_id: i64, now: i64) -> Result<Option<St
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    for table in ["sessions", "account_tokens"] {
+    for table in ["sessions", "account_tokens", "notifications"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *tx).await?;
     }
     sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1").bind(&email).execute(&mut *tx).await?;

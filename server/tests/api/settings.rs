@@ -261,6 +261,13 @@ async fn deleting_an_account_erases_its_words_likes_and_reactions_everywhere_and
     .await
     .unwrap();
     assert_eq!((email.as_str(), sessions), ("", 0));
+    let told: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'leaving_now'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(told, 0, "the reader's notifications go with the account");
 }
 
 #[tokio::test]
