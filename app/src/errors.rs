@@ -87,6 +87,16 @@ impl AppError {
         }
     }
 
+    /// The same error reported on field `to` where it names field `from`: one
+    /// rule (a password's) serves inputs of different names.
+    pub fn on_field(self, from: &str, to: &str) -> Self {
+        match self {
+            Self::Invalid { field, message } if field == from => Self::Invalid { field: to.to_owned(), message },
+            Self::WrongPassword { field } if field == from => Self::WrongPassword { field: to.to_owned() },
+            other => other,
+        }
+    }
+
     /// The input field at fault, for forms that show errors next to the field.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -175,5 +185,20 @@ impl axum::response::IntoResponse for AppError {
             }
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::AppError;
+
+    #[test]
+    fn an_error_moves_to_another_field_only_from_the_one_it_names() {
+        let wrong = AppError::WrongPassword { field: "password".into() };
+        assert_eq!(wrong.on_field("password", "delete_password").field(), Some("delete_password"));
+        let weak = AppError::invalid("password", "Too short.");
+        assert_eq!(weak.clone().on_field("password", "new_password"), AppError::invalid("new_password", "Too short."));
+        assert_eq!(weak.clone().on_field("email", "x"), weak);
+        assert_eq!(AppError::Unauthorized.on_field("password", "x"), AppError::Unauthorized);
     }
 }

@@ -4,8 +4,8 @@
 //!
 //! The page holds several forms: the flash left for a reader without
 //! JavaScript names its form (`form`), and the password fields have names of
-//! their own per form (`email_password`, `delete_password`), so each error
-//! shows beside the field it is about.
+//! their own per form (`email_password`, `delete_password`; the service and
+//! the API call it `password`), so each error shows beside its field.
 
 use super::AccountSettings;
 use crate::errors::AppError;
@@ -40,17 +40,6 @@ fn failed(err: AppError, form: &str, values: &[(&str, &str)]) -> AppError {
     super::request::fail_form(err, SETTINGS_PATH, &kept)
 }
 
-/// The service reports the password field as `password`, as the API names it;
-/// on the page each form has its own.
-#[cfg(feature = "ssr")]
-fn on_field(err: AppError, from: &str, to: &str) -> AppError {
-    match err {
-        AppError::Invalid { field, message } if field == from => AppError::Invalid { field: to.to_owned(), message },
-        AppError::WrongPassword { field } if field == from => AppError::WrongPassword { field: to.to_owned() },
-        other => other,
-    }
-}
-
 #[server(prefix = "/_fn")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<String, AppError> {
     let state = crate::state::app_state()?;
@@ -68,7 +57,7 @@ pub async fn change_email(email: String, email_password: String) -> Result<Strin
     let user = super::request::require_viewer(&state).await?;
     match super::settings::change_email(&state, &user, &email_password, &email).await {
         Ok(()) => Ok(done("email")),
-        Err(err) => Err(failed(on_field(err, "password", "email_password"), "email", &[("email", &email)])),
+        Err(err) => Err(failed(err.on_field("password", "email_password"), "email", &[("email", &email)])),
     }
 }
 
@@ -108,6 +97,6 @@ pub async fn delete_account(delete_password: String) -> Result<String, AppError>
             super::request::redirect_plain_form(DELETED_PATH);
             Ok(DELETED_PATH.to_owned())
         }
-        Err(err) => Err(failed(on_field(err, "password", "delete_password"), "delete", &[])),
+        Err(err) => Err(failed(err.on_field("password", "delete_password"), "delete", &[])),
     }
 }

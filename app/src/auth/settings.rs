@@ -85,7 +85,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), AppError> {
-    let new = NewPassword::parse(new).map_err(|e| rename_field(e, "new_password"))?;
+    let new = NewPassword::parse(new).map_err(|e| e.on_field("password", "new_password"))?;
     confirm_password(state, user.id, current, "current_password").await?;
     let hash = password::hash(&state.passwords, new.expose().to_owned()).await?;
     store::set_password(&state.db, user.id, &hash).await?;
@@ -171,12 +171,4 @@ pub async fn delete_account(state: &AppState, user: &CurrentUser, password: &str
 async fn erase_traces(state: &AppState, user_id: i64) -> Result<(), AppError> {
     crate::comments::service::erase_author(state, user_id).await?;
     crate::reactions::service::remove_all_of(state, user_id).await
-}
-
-/// A new-password rule broken, reported on the form's `field`.
-fn rename_field(err: AppError, field: &str) -> AppError {
-    match err {
-        AppError::Invalid { message, .. } => AppError::Invalid { field: field.to_owned(), message },
-        other => other,
-    }
 }
