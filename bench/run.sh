@@ -58,6 +58,9 @@ say "capturing the same bytes for nginx"
 for name in "${!PAGES[@]}"; do
   curl -fs "$BASE${PAGES[$name]}" -o "$WORK/www/$name.html"
 done
+# What a browser gets (Accept-Encoding: br), byte for byte, for nginx to send as it is.
+mkdir -p "$WORK/www/br"
+curl -fs -H 'Accept-Encoding: br' "$BASE${PAGES[article_50_comments]}" -o "$WORK/www/br/article_50_comments.html"
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes auto;
 pid $WORK/nginx.pid;
@@ -68,7 +71,10 @@ http {
   default_type text/html;
   sendfile on;
   keepalive_requests 100000;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT; root $WORK/www;
+    location /br/ { add_header Content-Encoding br; add_header Vary accept-encoding; }
+  }
 }
 NGINX
 nginx -c "$WORK/nginx.conf" -p "$WORK"
@@ -86,6 +92,11 @@ errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 print(json.dumps({"rps": rps, "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "non_2xx": int(errors.group(1)) if errors else 0}))'
 }
 
+# One row of the SSR table: name, Spotlight's and nginx's wrk figures, page bytes.
+add_ssr() {
+  SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "$1" "$2" "$3" "$4")
+}
+
 say "server-side rendering vs nginx, $CONNECTIONS connections, $DURATION each"
 SSR="{}"
 for name in home article_50_comments article_10000_comments; do
@@ -93,8 +104,14 @@ for name in home article_50_comments article_10000_comments; do
   spot=$(wrk_json "$BASE$path")
   ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/$name.html")
   bytes=$(stat -c %s "$WORK/www/$name.html")
-  SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "$name" "$spot" "$ngx" "$bytes")
+  add_ssr "$name" "$spot" "$ngx" "$bytes"
 done
+
+# The same article as browsers ask for it (brotli): kept compressed, never compressed per response.
+spot=$(wrk_json -H 'Accept-Encoding: br' "$BASE${PAGES[article_50_comments]}")
+ngx=$(wrk_json -H 'Accept-Encoding: br' "http://127.0.0.1:$NGINX_PORT/br/article_50_comments.html")
+bytes=$(stat -c %s "$WORK/www/br/article_50_comments.html")
+add_ssr article_50_comments_brotli "$spot" "$ngx" "$bytes"
 
 # A signed-in reader is never served from the anonymous page cache: each request
 # renders the page, from the shared reads plus the reader's own session, pick and likes.
@@ -110,7 +127,7 @@ for name in article_50_comments article_10000_comments; do
   spot=$(wrk_json -H "Cookie: $SESSION" "$BASE$page")
   ngx=$(wrk_json "http://127.0.0.1:$NGINX_PORT/$name.html")
   bytes=$(curl -fs -H "Cookie: $SESSION" "$BASE$page" | wc -c)
-  SSR=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); s=json.loads(sys.argv[3]); n=json.loads(sys.argv[4]); d[sys.argv[2]]={"bytes":int(sys.argv[5]),"spotlight":s,"nginx":n,"ratio":round(s["rps"]/n["rps"],3)}; print(json.dumps(d))' "$SSR" "${name}_signed_in" "$spot" "$ngx" "$bytes")
+  add_ssr "${name}_signed_in" "$spot" "$ngx" "$bytes"
 done
 
 say "live fan-out: 1,000 subscribers, one comment"

@@ -4,10 +4,12 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod encoding;
 pub mod feeds;
 pub mod health;
 pub mod middleware;
 pub mod page_cache;
+pub mod script_hashes;
 pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -14,8 +14,14 @@
 //! parameters a page does not read are left out of the key, so `?x=1…2000`
 //! is one entry, not two thousand. Concurrent misses for one page render it
 //! once (single flight); the others wait for that render. A page too large to
-//! keep is served as it is. Each response gets a fresh CSP nonce, cached or not.
+//! keep is served as it is.
+//!
+//! A kept page is sent to every reader as the same bytes, compressed once
+//! (brotli and gzip, kept beside the plain copy): its inline scripts are
+//! allowed by their hashes instead of the render's nonce (`script_hashes`), so
+//! nothing in it changes per response and no response compresses it again.
 
+use crate::encoding::{self, Encoding};
 use app::live::Hub;
 use axum::{
     body::Body,
@@ -57,12 +63,19 @@ pub struct PageCache {
 }
 
 struct Entry {
+    /// With the policy allowing the page's own scripts by hash.
     headers: HeaderMap,
     body: Bytes,
-    /// The CSP nonce the body was rendered with, and where it stands in the
-    /// body: replaced in every response without searching the page again.
-    nonce: Option<(String, Vec<usize>)>,
+    brotli: Bytes,
+    gzip: Bytes,
     fresh_until: Instant,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        let headers: usize = self.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+        self.body.len() + self.brotli.len() + self.gzip.len() + headers
+    }
 }
 
 impl PageCache {
@@ -74,11 +87,7 @@ impl PageCache {
     fn with_freshness(budget: u64, fresh_for: Duration) -> Self {
         let pages = moka::sync::Cache::builder()
             .max_capacity(budget)
-            .weigher(|key: &String, e: &Arc<Entry>| {
-                let size =
-                    key.len() + e.body.len() + e.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>();
-                u32::try_from(size).unwrap_or(u32::MAX)
-            })
+            .weigher(|key: &String, e: &Arc<Entry>| u32::try_from(key.len() + e.size()).unwrap_or(u32::MAX))
             .time_to_live(KEEP_FOR)
             .build();
         Self { pages, inflight: Arc::default(), generation: Arc::default(), fresh_for }
@@ -158,54 +167,35 @@ fn cacheable(req: &Request) -> Option<String> {
     key_of(req)
 }
 
-/// Where `needle` occurs in `body`.
-fn positions(body: &[u8], needle: &[u8]) -> Vec<usize> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let mut at = Vec::new();
-    let mut i = 0;
-    while i + needle.len() <= body.len() {
-        if &body[i..i + needle.len()] == needle {
-            at.push(i);
-            i += needle.len();
-        } else {
-            i += 1;
-        }
-    }
-    at
-}
-
-/// `body` with `fresh` written over the old nonce at each of `at` (one copy).
-fn with_nonce(body: &[u8], old_len: usize, at: &[usize], fresh: &str) -> Bytes {
-    let mut out = bytes::BytesMut::with_capacity(body.len() + at.len() * fresh.len());
-    let mut from = 0;
-    for &i in at {
-        out.extend_from_slice(&body[from..i]);
-        out.extend_from_slice(fresh.as_bytes());
-        from = i + old_len;
-    }
-    out.extend_from_slice(&body[from..]);
-    out.freeze()
-}
-
-/// A cached page, with a fresh nonce in its policy and its scripts.
-fn respond(entry: &Entry) -> Response {
-    let (body, headers) = match &entry.nonce {
-        Some((old, at)) => {
-            let fresh = crate::security::new_nonce();
-            let body = with_nonce(&entry.body, old.len(), at, &fresh);
-            let mut headers = entry.headers.clone();
-            if let Ok(v) = HeaderValue::from_str(&app::csp::policy(&fresh)) {
-                headers.insert(header::CONTENT_SECURITY_POLICY, v);
-            }
-            (body, headers)
-        }
-        None => (entry.body.clone(), entry.headers.clone()),
+/// A kept page in the encoding the reader asked for: the same bytes for everyone.
+fn respond(entry: &Entry, encoding: Encoding) -> Response {
+    let body = match encoding {
+        Encoding::Brotli => entry.brotli.clone(),
+        Encoding::Gzip => entry.gzip.clone(),
+        Encoding::Identity => entry.body.clone(),
     };
+    let mut headers = entry.headers.clone();
+    if let Some(name) = encoding.header_value() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut res = Response::new(Body::from(body));
     *res.headers_mut() = headers;
     res
+}
+
+/// What is kept of a render: its headers with a policy naming its scripts by
+/// hash, and the body plain and compressed. `None` when its scripts cannot all
+/// be named (the page is then served as rendered, and not kept).
+fn keep(mut headers: HeaderMap, body: Bytes, fresh_until: Instant) -> Option<Entry> {
+    let nonce = crate::security::nonce_in(&headers)?;
+    let hashes = crate::script_hashes::inline_script_hashes(&body, &nonce)?;
+    let policy = HeaderValue::from_str(&app::csp::policy_for_hashes(hashes.iter().map(String::as_str))).ok()?;
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.remove(header::CONTENT_LENGTH);
+    let (brotli, gzip) = (encoding::brotli(&body), encoding::gzip(&body));
+    Some(Entry { headers, body, brotli, gzip, fresh_until })
 }
 
 /// Starts a render of `key` unless one is under way: `None` when this caller
@@ -223,6 +213,7 @@ fn take_off(cache: &PageCache, key: &str) -> Option<Option<watch::Receiver<()>>>
 
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let Some(key) = cacheable(&req) else { return next.run(req).await };
+    let encoding = encoding::preferred(req.headers());
     if let Some(hit) = cache.pages.get(&key) {
         if Instant::now() >= hit.fresh_until {
             // Stale: this reader gets it now; one render in the background replaces it.
@@ -230,11 +221,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
                 let flight = Flight { cache: cache.clone(), key: key.clone() };
                 tokio::spawn(async move {
                     let _flight = flight;
-                    render_and_keep(&_flight.cache, key, req, next).await;
+                    render_and_keep(&_flight.cache, key, req, next, encoding).await;
                 });
             }
         }
-        return respond(&hit);
+        return respond(&hit, encoding);
     }
     let Some(waiting) = take_off(&cache, &key) else { return next.run(req).await };
     match waiting {
@@ -242,19 +233,19 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         Some(mut done) => {
             let _ = done.changed().await;
             match cache.pages.get(&key) {
-                Some(hit) => respond(&hit),
+                Some(hit) => respond(&hit, encoding),
                 // That render was not kept (an error page, too large): render our own.
                 None => next.run(req).await,
             }
         }
         None => {
             let _flight = Flight { cache: cache.clone(), key: key.clone() };
-            render_and_keep(&cache, key, req, next).await
+            render_and_keep(&cache, key, req, next, encoding).await
         }
     }
 }
 
-async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Next) -> Response {
+async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Next, encoding: Encoding) -> Response {
     let generation = cache.generation.load(std::sync::atomic::Ordering::SeqCst);
     let res = next.run(req).await;
     let html = res
@@ -300,16 +291,17 @@ async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Nex
     }
     let bytes = buf.freeze();
     // Something live happened while this page rendered: it may lack it, so it is not kept.
-    if cache.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
-        let nonce = crate::security::nonce_in(&parts.headers).map(|n| {
-            let at = positions(&bytes, n.as_bytes());
-            (n, at)
-        });
-        let fresh_until = Instant::now() + cache.fresh_for;
-        let entry = Entry { headers: parts.headers.clone(), body: bytes.clone(), nonce, fresh_until };
-        cache.pages.insert(key, Arc::new(entry));
+    if cache.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+        return Response::from_parts(parts, Body::from(bytes));
     }
-    Response::from_parts(parts, Body::from(bytes))
+    match keep(parts.headers.clone(), bytes.clone(), Instant::now() + cache.fresh_for) {
+        Some(entry) => {
+            let entry = Arc::new(entry);
+            cache.pages.insert(key, entry.clone());
+            respond(&entry, encoding)
+        }
+        None => Response::from_parts(parts, Body::from(bytes)),
+    }
 }
 
 #[cfg(test)]
@@ -318,6 +310,11 @@ mod tests {
     use axum::{middleware::from_fn_with_state, routing::get, Router};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tower::ServiceExt;
+
+    /// A rendered page as Leptos answers: its policy names the render's nonce.
+    fn page(body: String) -> impl axum::response::IntoResponse {
+        ([(header::CONTENT_SECURITY_POLICY, app::csp::policy("n0"))], axum::response::Html(body))
+    }
 
     fn app(cache: PageCache, renders: Arc<AtomicUsize>, size: usize) -> Router {
         Router::new()
@@ -328,7 +325,7 @@ mod tests {
                     async move {
                         renders.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(200)).await;
-                        axum::response::Html("x".repeat(size))
+                        page("x".repeat(size))
                     }
                 }),
             )
@@ -351,7 +348,7 @@ mod tests {
                     async move {
                         let n = renders.fetch_add(1, Ordering::SeqCst) + 1;
                         gate.acquire().await.unwrap().forget();
-                        axum::response::Html(format!("render {n}"))
+                        page(format!("render {n}"))
                     }
                 }),
             )
@@ -408,13 +405,65 @@ mod tests {
         assert_eq!(cache.entries(), 1);
     }
 
-    #[test]
-    fn the_nonce_is_replaced_everywhere_it_stands() {
-        let body = b"<script nonce=\"abc\">1</script><script nonce=\"abc\">2</script>";
-        let at = positions(body, b"abc");
-        assert_eq!(at.len(), 2);
-        let out = with_nonce(body, 3, &at, "fresh-nonce");
-        assert_eq!(&out[..], b"<script nonce=\"fresh-nonce\">1</script><script nonce=\"fresh-nonce\">2</script>");
+    fn script_app(cache: PageCache, renders: Arc<AtomicUsize>, html: &'static str) -> Router {
+        Router::new()
+            .route(
+                "/articles/{slug}",
+                get(move || {
+                    renders.fetch_add(1, Ordering::SeqCst);
+                    async move { page(html.to_owned()) }
+                }),
+            )
+            .layer(from_fn_with_state(cache, serve))
+    }
+
+    async fn get_with(router: &Router, encoding: &str) -> Response {
+        let req = Request::get("/articles/a").header(header::ACCEPT_ENCODING, encoding).body(Body::empty()).unwrap();
+        router.clone().oneshot(req).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_kept_page_is_the_same_bytes_for_everyone_in_the_encoding_each_accepts() {
+        use std::io::Read;
+        let html = r#"<script nonce="n0">go()</script><p>the article</p>"#;
+        let renders = Arc::new(AtomicUsize::new(0));
+        let router = script_app(PageCache::new(1 << 20), renders.clone(), html);
+        let plain = get_with(&router, "identity").await;
+        let policy = plain.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        assert!(!policy.contains("nonce") && policy.contains("'sha256-"), "{policy}");
+        assert_eq!(plain.into_body().collect().await.unwrap().to_bytes(), html.as_bytes());
+
+        let br = get_with(&router, "gzip, deflate, br").await;
+        assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(br.headers()[header::VARY], "accept-encoding");
+        assert_eq!(br.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap(), policy, "one policy for all");
+        let mut out = String::new();
+        let bytes = br.into_body().collect().await.unwrap().to_bytes();
+        brotli::Decompressor::new(&bytes[..], 4096).read_to_string(&mut out).unwrap();
+        assert_eq!(out, html);
+
+        let gz = get_with(&router, "gzip").await;
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        let mut out = String::new();
+        let bytes = gz.into_body().collect().await.unwrap().to_bytes();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut out).unwrap();
+        assert_eq!(out, html);
+        assert_eq!(renders.load(Ordering::SeqCst), 1, "one render served all three");
+    }
+
+    #[tokio::test]
+    async fn a_page_with_a_script_its_render_did_not_sign_is_served_but_not_kept() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let cache = PageCache::new(1 << 20);
+        let router =
+            script_app(cache.clone(), renders.clone(), r#"<script nonce="n0">a()</script><script>b()</script>"#);
+        for _ in 0..2 {
+            let res = get_with(&router, "br").await;
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("'nonce-n0'"));
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.entries(), 0);
     }
 
     #[tokio::test]

@@ -618,10 +618,17 @@ pub async fn moderate(state: &AppState, user: &CurrentUser, id: i64, action: Act
         }
         Action::Dismiss => None,
     };
-    if let Some(change) = change {
-        publish(state, change.event, &change.row, change.has_replies);
-    }
+    let approved = match change {
+        Some(change) => {
+            publish(state, change.event, &change.row, change.has_replies);
+            (row.status == CommentStatus::Held && change.row.status == CommentStatus::Visible).then_some(change.row)
+        }
+        None => None,
+    };
     drop(order);
+    if let Some(row) = approved {
+        crate::notifications::service::comment_approved(state, &row).await;
+    }
     store::resolve_reports(&state.db, id, now()).await?;
     tracing::info!(moderator = user.id, comment_id = id, ?action, was = row.status.as_str(), "comment moderated");
     Ok(())
@@ -691,6 +698,8 @@ pub async fn recent_by_author(
 /// (replies stay) and loses its words in the database too, and its likes are
 /// taken back; every reader of those articles sees it live.
 pub async fn erase_author(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    // First, so every page and cache the deletions below refresh is without the name.
+    store::forget_reply_names(&state.db, user_id).await?;
     for row in store::all_by_author(&state.db, user_id).await? {
         if row.status == CommentStatus::Deleted {
             continue;

@@ -542,6 +542,19 @@ pub async fn likes_of(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Er
 
 /// Blanks the words of an author's deleted comments (an account deleted by
 /// its reader keeps none of what it wrote).
+/// Replies name whom they answer ("replying to @name") once threads are too
+/// deep to indent; a deleted account's name goes from every such label.
+pub async fn forget_reply_names(db: &Db, author_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE comments SET reply_to_user = NULL \
+         WHERE reply_to_user = (SELECT username FROM users WHERE id = $1)",
+    )
+    .bind(author_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn erase_deleted_words(db: &Db, author_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE comments SET body_source = '', body_html = '', body_hash = '' \

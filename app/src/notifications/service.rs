@@ -54,6 +54,20 @@ async fn tell_posted(
     tell_mentions(state, row, &others, now).await
 }
 
+/// A held comment a moderator let through: a reply mails its parent's author
+/// now, as it would have when posted (held comments mail nobody).
+pub async fn comment_approved(state: &AppState, row: &CommentRow) {
+    let told = async {
+        match store::replied_to(&state.db, row.id).await? {
+            Some(author) => mail_reply(state, author, row).await,
+            None => Ok(()),
+        }
+    };
+    if let Err(error) = told.await {
+        tracing::error!(%error, comment_id = row.id, "the reply mail of an approved comment failed");
+    }
+}
+
 /// An edited comment: readers it mentions now, and did not before, are told.
 pub async fn comment_edited(state: &AppState, row: &CommentRow, mentioned: &[i64]) {
     let others: Vec<i64> = mentioned.iter().copied().filter(|id| *id != row.author_id).collect();

@@ -11,6 +11,14 @@ use crate::db::Db;
 /// likes of a comment that lost them all are not news.
 const SHOWN: &str = "c.status = 'visible' AND (n.kind <> 'likes' OR c.like_count > 0)";
 
+/// The reader told of `reply` as a reply to them, if any.
+pub async fn replied_to(db: &Db, reply: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM notifications WHERE kind = 'reply' AND comment_id = $1")
+        .bind(reply)
+        .fetch_optional(db)
+        .await
+}
+
 /// Tells each of `users` about `comment_id` (a reply or a mention), once:
 /// returns those told now (not before).
 pub async fn insert_once(

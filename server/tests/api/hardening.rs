@@ -11,17 +11,34 @@ fn nonce_of(policy: &str) -> String {
     policy.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).unwrap_or_default().to_owned()
 }
 
+/// The inline scripts of a page: each one's opening tag and its text.
+fn inline_scripts(html: &str) -> Vec<(&str, &str)> {
+    html.split("<script")
+        .skip(1)
+        .filter_map(|s| {
+            let (tag, rest) = s.split_once('>')?;
+            Some((tag, rest.split("</script>").next()?))
+        })
+        .filter(|(tag, _)| !tag.contains("src="))
+        .collect()
+}
+
 #[tokio::test]
-async fn every_page_has_a_csp_with_a_fresh_nonce_that_every_inline_script_carries() {
+async fn every_inline_script_is_allowed_by_its_page_policy_by_a_fresh_nonce_or_its_hash() {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    use sha2::{Digest, Sha256};
     let app = spawn_app().await;
     let slug = app.first_slug().await;
     let guest = plain_client();
     let mut nonces = Vec::new();
-    // The second request for the article is a page-cache hit: it must still get its own nonce.
-    for path in ["/".to_owned(), format!("/articles/{slug}"), format!("/articles/{slug}"), "/login".into()] {
-        let res = guest.get(app.url(&path)).send().await.unwrap();
+    // The second request for the article is a page-cache hit: the same bytes
+    // for every reader, so its scripts are allowed by hash, and no nonce is shared.
+    let article = format!("/articles/{slug}");
+    for path in ["/login", &article, &article, "/login"] {
+        let res = guest.get(app.url(path)).send().await.unwrap();
         let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
         for part in [
+            "script-src 'self' ",
             "'wasm-unsafe-eval'",
             "object-src 'none'",
             "base-uri 'none'",
@@ -30,26 +47,53 @@ async fn every_page_has_a_csp_with_a_fresh_nonce_that_every_inline_script_carrie
         ] {
             assert!(policy.contains(part), "{path}: {part} missing from {policy}");
         }
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
         let nonce = nonce_of(&policy);
-        assert!(nonce.len() >= 16, "{path}: {policy}");
         let html = res.text().await.unwrap();
-        let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| s.split('>').next().unwrap()).collect();
+        let scripts = inline_scripts(&html);
         assert!(!scripts.is_empty());
-        for tag in scripts {
-            if tag.contains("src=") {
-                continue;
-            }
-            assert!(
-                tag.contains(&format!("nonce=\"{nonce}\"")),
-                "{path}: an inline script without the nonce: <script{tag}>"
-            );
+        for (tag, text) in scripts {
+            let by_nonce = !nonce.is_empty() && tag.contains(&format!("nonce=\"{nonce}\""));
+            let by_hash = policy.contains(&format!("'sha256-{}'", STANDARD.encode(Sha256::digest(text.as_bytes()))));
+            assert!(by_nonce || by_hash, "{path}: an inline script the policy does not allow: <script{tag}>");
         }
-        nonces.push(nonce);
+        if !nonce.is_empty() {
+            assert!(nonce.len() >= 16, "{path}: {policy}");
+            nonces.push(nonce);
+        }
     }
+    assert!(nonces.len() >= 2, "rendered pages carry nonces");
     let mut unique = nonces.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), nonces.len(), "nonces repeat: {nonces:?}");
+}
+
+#[tokio::test]
+async fn a_cached_article_goes_out_compressed_once_and_changes_with_the_next_comment() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let path = format!("/articles/{slug}");
+    let guest = plain_client();
+    let brotli_page = |res: reqwest::Response| async move {
+        assert_eq!(res.headers()["content-encoding"], "br");
+        assert!(res.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+        let bytes = res.bytes().await.unwrap();
+        let mut html = String::new();
+        brotli::Decompressor::new(&bytes[..], 4096).read_to_string(&mut html).unwrap();
+        html
+    };
+    let plain = guest.get(app.url(&path)).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.text().await.unwrap();
+    let br = guest.get(app.url(&path)).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(brotli_page(br).await, plain, "the compressed copy is the same page");
+
+    let me = reader(&app, "compressed_reader").await;
+    post_ok(&me, &app, &slug, "A comment every copy of the page must show", None).await;
+    let br = guest.get(app.url(&path)).header("accept-encoding", "br").send().await.unwrap();
+    assert!(brotli_page(br).await.contains("A comment every copy of the page must show"));
 }
 
 #[tokio::test]

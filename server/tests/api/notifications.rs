@@ -242,6 +242,54 @@ async fn reply_mail_is_opt_in_and_one_click_stops_it() {
     assert_eq!(mails_to(&app, "mina_mail@example.com").await.len(), 1, "no mail after unsubscribing");
 }
 
+/// Reply mails to `to`, waiting up to 10 s for at least `n` (the mail goes out in a task).
+async fn wait_for_mails(app: &TestApp, to: &str, n: usize) -> Vec<(String, String)> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mails = mails_to(app, to).await;
+        if mails.len() >= n || tokio::time::Instant::now() > deadline {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_held_reply_mails_its_parents_author_once_a_moderator_lets_it_through() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let mina = reader(&app, "mina_held").await;
+    let res = mina.post(app.url("/api/v1/me/reply-emails")).json(&json!({ "on": true })).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let first = post_ok(&mina, &app, &slug, "Waiting for answers", None).await["id"].as_i64().unwrap();
+    // An unconfirmed reader's link waits for a moderator.
+    let newcomer = reader(&app, "held_newcomer").await;
+    sqlx::query("UPDATE users SET email_verified_at = NULL WHERE username = 'held_newcomer'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let held = post_ok(&newcomer, &app, &slug, "See https://example.com/rho", Some(first)).await;
+    assert_eq!(held["status"], "held");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(mails_to(&app, "mina_held@example.com").await.is_empty(), "no mail for a held reply");
+
+    crate::removed::make_moderator(&app, "held_mod").await;
+    let moderator = crate::removed::moderator_user(&app, "held_mod").await;
+    let id = held["id"].as_i64().unwrap();
+    app::comments::service::moderate(&app.state, &moderator, id, app::comments::service::Action::Restore)
+        .await
+        .unwrap();
+    let mails = wait_for_mails(&app, "mina_held@example.com", 1).await;
+    assert_eq!(mails.len(), 1, "one mail once it is visible");
+    assert!(mails[0].0.contains("held_newcomer replied") && mails[0].0.contains("rho"), "{}", mails[0].0);
+    // Hiding and restoring it again mails nobody twice.
+    for action in [app::comments::service::Action::Hide, app::comments::service::Action::Restore] {
+        app::comments::service::moderate(&app.state, &moderator, id, action).await.unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(mails_to(&app, "mina_held@example.com").await.len(), 1);
+}
+
 /// The raw text of a stream until it contains `until` (or 5 s passed).
 async fn stream_text_until(res: reqwest::Response, until: &str) -> String {
     let mut stream = res.bytes_stream();

@@ -6,7 +6,7 @@ use crate::helpers::{spawn_app, TestApp};
 use crate::reactions::read_events;
 use serde_json::{json, Value};
 
-async fn make_moderator(app: &TestApp, name: &str) -> reqwest::Client {
+pub async fn make_moderator(app: &TestApp, name: &str) -> reqwest::Client {
     let client = reader(app, name).await;
     sqlx::query("UPDATE users SET role = 'moderator' WHERE username = $1")
         .bind(name)

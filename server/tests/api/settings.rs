@@ -196,6 +196,10 @@ async fn deleting_an_account_erases_its_words_likes_and_reactions_everywhere_and
     let answered = post_ok(&leaver, &app, &slug, "Farewell words kappa", None).await["id"].as_i64().unwrap();
     let alone = post_ok(&leaver, &app, &slug, "Lonely words lambda", None).await["id"].as_i64().unwrap();
     let reply = post_ok(&stayer, &app, &slug, "A reply that stays mu", Some(answered)).await["id"].as_i64().unwrap();
+    // Too deep to indent: the answer names whom it answers, until that account is gone.
+    let deep = post_ok(&leaver, &app, &slug, "Deep words omicron", Some(reply)).await["id"].as_i64().unwrap();
+    let answer = post_ok(&stayer, &app, &slug, "An answer that stays xi", Some(deep)).await;
+    assert_eq!(answer["reply_to"], "leaving_now");
     let like = leaver.post(app.url(&format!("/api/v1/comments/{reply}/like"))).send().await.unwrap();
     assert_eq!(like.status(), 200);
     let reaction = leaver
@@ -222,9 +226,9 @@ async fn deleting_an_account_erases_its_words_likes_and_reactions_everywhere_and
     let cleared = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cleared.contains("Max-Age=0"), "the session cookie is cleared: {cleared}");
 
-    let events = read_events(live, 4).await;
+    let events = read_events(live, 5).await;
     let kinds: Vec<&str> = events.iter().map(|(_, kind, _)| kind.as_str()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "comment.deleted").count(), 2, "{events:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "comment.deleted").count(), 3, "{events:?}");
     assert!(kinds.contains(&"comment.liked") && kinds.contains(&"reactions.updated"), "{events:?}");
     let seen: String = events.iter().map(|(_, _, data)| data.as_str()).collect();
     assert!(!seen.contains("kappa") && !seen.contains("lambda") && !seen.contains("leaving_now"), "{seen}");
@@ -239,13 +243,14 @@ async fn deleting_an_account_erases_its_words_likes_and_reactions_everywhere_and
     let thread: Value = app.get(&format!("/api/v1/articles/{slug}/comments")).await.json().await.unwrap();
     let text = thread.to_string();
     assert!(!text.contains("kappa") && !text.contains("lambda") && !text.contains("leaving_now"), "{text}");
-    assert!(text.contains("A reply that stays mu"));
+    assert!(text.contains("A reply that stays mu") && text.contains("An answer that stays xi"));
+    assert!(!text.contains("omicron"), "{text}");
     assert_eq!(reactions_now().await["total"], 0);
     let reply_now: Value = app.get(&format!("/api/v1/comments/{reply}")).await.json().await.unwrap();
     assert_eq!(reply_now["likes"], 0);
     let page = app.get(&format!("/articles/{slug}")).await.text().await.unwrap();
     assert!(!page.contains("kappa") && !page.contains("lambda") && page.contains("A reply that stays mu"));
-    for id in [answered, alone] {
+    for id in [answered, alone, deep] {
         let words: String = sqlx::query_scalar("SELECT body_source || body_html FROM comments WHERE id = $1")
             .bind(id)
             .fetch_one(&app.state.db)
