@@ -1,6 +1,7 @@
 //! Articles: what readers come for. The types here cross the wire; the
 //! service and store (server only) decide and fetch.
 
+pub mod body_in_page;
 #[cfg(feature = "ssr")]
 pub mod cursor;
 #[cfg(feature = "ssr")]
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 /// How many cards a listing page shows.
 pub const PAGE_SIZE: i64 = 12;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Stamp {
     /// RFC 3339, for `<time datetime>` and JSON.

@@ -91,7 +91,7 @@ impl CommentStatus {
 
 /// A comment as a reader sees it. For a deleted comment that keeps its
 /// replies, `author` is `None` and `body_html` is empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,

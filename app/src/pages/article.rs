@@ -1,6 +1,6 @@
 use crate::{
     articles::ArticleCard,
-    articles::{get_article, tag_label, Article},
+    articles::{body_in_page::BodyInPage, get_article, tag_label, Article},
     auth::{take_form_flash, FormFlash},
     comments::{list_comments, thread::CommentsSection, thread_comments, CommentPage},
     components::article_card::ArticleCardView,
@@ -19,7 +19,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let article = Resource::new(slug, get_article);
+    // The body travels once, in the HTML (see `body_in_page`).
+    let article = Resource::<_, BodyInPage>::new_with_options(slug, get_article, false);
     let reactions = Resource::new(slug, get_reactions);
     let query = use_query_map();
     let sort = move || query.read().get("sort");

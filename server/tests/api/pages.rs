@@ -183,3 +183,62 @@ async fn pages_render_while_other_servers_start_in_the_same_process() {
     let statuses: Vec<u16> = statuses.into_iter().flatten().collect();
     assert!(statuses.iter().all(|s| *s == 200), "some page requests hung (0): {statuses:?}");
 }
+
+/// A page's HTML with what differs between two renders of the same page
+/// written over: the CSP nonce and the render's clock (`"now":…`).
+fn comparable(html: &str, nonce: &str) -> String {
+    let mut out = html.replace(nonce, "NONCE");
+    if let Some(at) = out.find("\\\"now\\\":") {
+        let digits = at + "\\\"now\\\":".len();
+        let end = out[digits..].find(|c: char| !c.is_ascii_digit()).map_or(out.len(), |n| digits + n);
+        out.replace_range(digits..end, "0");
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_page_built_from_kept_threads_is_byte_for_byte_a_fresh_render() {
+    use crate::comments::{post_ok, reader};
+    use crate::removed::make_moderator;
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let mina = reader(&app, "kept_mina").await;
+    let jun = reader(&app, "kept_jun").await;
+    let moderator = make_moderator(&app, "kept_mod").await;
+    // Threads every reader sees alike, and ones that differ per reader: their
+    // own comments (edit, delete), their likes, replies deep enough to name whom they answer.
+    let top = post_ok(&mina, &app, &slug, "A thread everyone reads", None).await["id"].as_i64().unwrap();
+    let reply = post_ok(&jun, &app, &slug, "A reply with **markdown**", Some(top)).await["id"].as_i64().unwrap();
+    let deep = post_ok(&mina, &app, &slug, "Deeper", Some(reply)).await["id"].as_i64().unwrap();
+    post_ok(&jun, &app, &slug, "Deepest, @kept_mina", Some(deep)).await;
+    let juns = post_ok(&jun, &app, &slug, "Jun's own thread", None).await["id"].as_i64().unwrap();
+    let res = mina.post(app.url(&format!("/api/v1/comments/{reply}/like"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+
+    let path = format!("/articles/{slug}");
+    let page = |client: reqwest::Client| {
+        let url = app.url(&path);
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+            let nonce = policy.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+            comparable(&res.text().await.unwrap(), &nonce)
+        }
+    };
+    for (who, client) in [("mina", mina.clone()), ("jun", jun.clone()), ("moderator", moderator.clone())] {
+        app::comments::thread::kept::keep_threads(true);
+        let first = page(client.clone()).await;
+        let kept = page(client.clone()).await;
+        app::comments::thread::kept::keep_threads(false);
+        let fresh = page(client.clone()).await;
+        app::comments::thread::kept::keep_threads(true);
+        assert!(first.contains("A thread everyone reads") && first.contains("Deepest"), "{who}");
+        assert_eq!(kept, fresh, "{who}: the page from kept threads differs from a fresh render");
+        assert_eq!(first, fresh, "{who}");
+    }
+    // What differs per reader is still theirs: Jun's page offers to edit Jun's thread, Mina's does not.
+    let (jun_page, mina_page) = (page(jun).await, page(mina).await);
+    let edit_juns = format!("id=\"edit-{juns}\"");
+    assert!(jun_page.contains(&edit_juns) && !mina_page.contains(&edit_juns));
+}

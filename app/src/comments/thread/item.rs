@@ -5,24 +5,47 @@ use super::{
     more::MoreReplies,
     tree::{find_mut, last_id, Section},
 };
-use crate::comments::{
-    delete_comment_url, edit_comment_url, toggle_like, Comment, CommentStatus, ReportComment, ToggleLike,
-    EDIT_WINDOW_SECS,
+use crate::{
+    auth::CurrentUser,
+    comments::{
+        delete_comment_url, edit_comment_url, toggle_like, Comment, CommentStatus, ReportComment, ToggleLike,
+        EDIT_WINDOW_SECS,
+    },
 };
 use leptos::{html, prelude::*, server_fn::ServerFn};
+
+/// What the reader may do with one comment: all a comment's HTML depends on
+/// besides the comment itself (which is what lets `kept` share it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Rights {
+    signed_in: bool,
+    edit: bool,
+    delete: bool,
+    report: bool,
+    reply: bool,
+}
+
+impl Rights {
+    pub(super) fn of(comment: &Comment, me: Option<&CurrentUser>, now: i64) -> Self {
+        let mine = me.is_some_and(|u| comment.author.as_deref() == Some(u.username.as_str()));
+        let moderator = me.is_some_and(|u| u.role.moderates());
+        let live = matches!(comment.status, CommentStatus::Visible | CommentStatus::Held);
+        Rights {
+            signed_in: me.is_some(),
+            edit: live && (moderator || (mine && now - comment.created_unix <= EDIT_WINDOW_SECS)),
+            delete: live && (mine || moderator),
+            report: live && me.is_some() && !mine,
+            reply: comment.status == CommentStatus::Visible && me.is_some(),
+        }
+    }
+}
 
 #[component]
 pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
     let s = expect_context::<Section>();
     let id = comment.id;
-    let me = s.user.clone();
-    let mine = me.as_ref().is_some_and(|u| comment.author.as_deref() == Some(u.username.as_str()));
-    let moderator = me.as_ref().is_some_and(|u| u.role.moderates());
-    let live = matches!(comment.status, CommentStatus::Visible | CommentStatus::Held);
-    let can_edit = live && (moderator || (mine && s.now - comment.created_unix <= EDIT_WINDOW_SECS));
-    let can_delete = live && (mine || moderator);
-    let can_report = live && me.is_some() && !mine;
-    let can_reply = comment.status == CommentStatus::Visible && me.is_some();
+    let Rights { signed_in, edit: can_edit, delete: can_delete, report: can_report, reply: can_reply } =
+        Rights::of(&comment, s.user.as_ref(), s.now);
     let replies = comment.replies.clone();
     let reply_count = comment.replies.iter().map(Comment::count).sum::<usize>();
     let last_reply = last_id(&comment.replies).unwrap_or(id);
@@ -93,8 +116,8 @@ pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
                                     type="submit"
                                     class="comment__like ghost"
                                     aria-pressed=liked.to_string()
-                                    disabled=me.is_none()
-                                    title=if me.is_none() { "Log in to like comments" } else { "Like this comment" }
+                                    disabled=!signed_in
+                                    title=if signed_in { "Like this comment" } else { "Log in to like comments" }
                                     on:click=like
                                 >
                                     <span aria-hidden="true">"♥ "</span>

@@ -5,6 +5,8 @@
 
 mod form;
 mod item;
+#[cfg(feature = "ssr")]
+pub mod kept;
 mod live;
 mod more;
 mod tree;
@@ -14,6 +16,7 @@ use crate::{
     comments::{list_comments, CommentPage, Sort},
 };
 use form::CommentForm;
+#[cfg(not(feature = "ssr"))]
 use item::CommentItem;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -120,7 +123,13 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                 <For
                     each=move || section.threads.get()
                     key=|c| (c.id, c.version())
-                    children=move |comment| view! { <li><CommentItem comment /></li> }
+                    children=move |comment| {
+                        #[cfg(feature = "ssr")]
+                        let comment = kept::thread(comment);
+                        #[cfg(not(feature = "ssr"))]
+                        let comment = view! { <CommentItem comment /> };
+                        view! { <li>{comment}</li> }
+                    }
                 />
             </ol>
             {move || {
