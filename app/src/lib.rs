@@ -15,6 +15,7 @@ pub mod enhance;
 pub mod errors;
 pub mod html;
 pub mod hydration;
+pub mod in_page;
 pub mod live;
 pub mod notifications;
 pub mod pages;

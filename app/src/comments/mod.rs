@@ -1,6 +1,7 @@
 //! Comment threads under every article: post, reply, edit, delete, like,
 //! report — rendered with the page, updated live.
 
+mod bodies_in_page;
 #[cfg(feature = "ssr")]
 pub mod body;
 #[cfg(feature = "ssr")]

@@ -1,11 +1,12 @@
 use crate::{
     articles::ArticleCard,
-    articles::{body_in_page::BodyInPage, get_article, tag_label, Article},
+    articles::{get_article, tag_label, Article},
     auth::{take_form_flash, FormFlash},
     comments::{list_comments, thread::CommentsSection, thread_comments, CommentPage},
     components::article_card::ArticleCardView,
     components::{error_panel::ErrorPanel, header::UserResource, page_meta::PageMeta},
     errors::AppError,
+    in_page::InPage,
     live::LiveFeed,
     pages::not_found::NotFound,
     reactions::{get_reactions, widget::ReactionsWidget, Reactions},
@@ -19,15 +20,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    // The body travels once, in the HTML (see `body_in_page`).
-    let article = Resource::<_, BodyInPage>::new_with_options(slug, get_article, false);
+    // Bodies travel once, in the HTML (see `in_page`).
+    let article = Resource::<_, InPage>::new_with_options(slug, get_article, false);
     let reactions = Resource::new(slug, get_reactions);
     let query = use_query_map();
     let sort = move || query.read().get("sort");
     let cursor = move || query.read().get("cursor");
     let thread = move || query.read().get("thread").and_then(|t| t.parse::<i64>().ok());
     let after = move || query.read().get("after").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
-    let comments = Resource::new(
+    let comments = Resource::<_, InPage>::new_with_options(
         move || (slug(), sort(), cursor(), thread(), after()),
         |(slug, sort, cursor, thread, after)| async move {
             match thread {
@@ -36,6 +37,7 @@ pub fn ArticlePage() -> impl IntoView {
                 None => list_comments(slug, sort, cursor).await,
             }
         },
+        false,
     );
     let flash = Resource::new(|| (), |_| take_form_flash());
     let similar = Resource::new(slug, similar_articles);
