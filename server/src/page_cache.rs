@@ -290,14 +290,24 @@ async fn render_and_keep(cache: &PageCache, key: String, req: Request, next: Nex
         }
     }
     let bytes = buf.freeze();
+    let live_since = || cache.generation.load(std::sync::atomic::Ordering::SeqCst) != generation;
     // Something live happened while this page rendered: it may lack it, so it is not kept.
-    if cache.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+    if live_since() {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    match keep(parts.headers.clone(), bytes.clone(), Instant::now() + cache.fresh_for) {
+    // Compressing a large page takes milliseconds: off the threads that serve requests.
+    let (headers, body, fresh_until) = (parts.headers.clone(), bytes.clone(), Instant::now() + cache.fresh_for);
+    let kept = tokio::task::spawn_blocking(move || keep(headers, body, fresh_until)).await.ok().flatten();
+    match kept {
         Some(entry) => {
             let entry = Arc::new(entry);
-            cache.pages.insert(key, entry.clone());
+            if !live_since() {
+                cache.pages.insert(key.clone(), entry.clone());
+                // An event between the check and the insert: `clear` may have missed this entry.
+                if live_since() {
+                    cache.pages.invalidate(&key);
+                }
+            }
             respond(&entry, encoding)
         }
         None => Response::from_parts(parts, Body::from(bytes)),
