@@ -68,3 +68,22 @@ pub fn html_of(selector: &str) -> String {
         String::new()
     }
 }
+
+/// An island's prop with HTML bodies: its `data-props` JSON carries it
+/// without them, and the browser takes them from the HTML the island wakes on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InPageProp<T>(pub T);
+
+impl<T: BodiesInPage> Serialize for InPageProp<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.without_bodies().serialize(serializer)
+    }
+}
+
+impl<'de, T: BodiesInPage> serde::Deserialize<'de> for InPageProp<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut value = T::deserialize(deserializer)?;
+        value.bodies_from_page();
+        Ok(Self(value))
+    }
+}

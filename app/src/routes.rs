@@ -62,13 +62,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(UserResource(Resource::new(|| (), |_| whoami())));
-    provide_context(crate::notifications::UnreadSignal(RwSignal::new(None)));
-    provide_context(crate::notifications::BellCarried(RwSignal::new(0)));
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
-            <main id="main" class="site-main">
+            <main id="main" class="site-main" tabindex="-1">
                 // Async: the whole page (and its status code) is ready before the first byte,
                 // so readers without JavaScript and search engines get complete HTML.
                 <Routes fallback=|| view! { <NotFound /> }>

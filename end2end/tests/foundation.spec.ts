@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { hydrated } from "./helpers";
 
 test("home lists stories and opens an article", async ({ page }) => {
   await page.goto("/");
@@ -20,6 +21,35 @@ test("the page hydrates: links navigate without a full reload", async ({ page })
   await page.locator("article.card .card__headline a").nth(1).click();
   await expect(page).toHaveURL(/\/articles\//);
   await expect(page.locator("h1.article__headline")).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__marker)).toBe("still here");
+});
+
+test("forms post in place and the back button returns, all in one document", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__marker = "still here"));
+  await page.locator(".site-account").getByRole("link", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await expect(page).toHaveTitle(/Log in/);
+  await page.getByLabel("Username or email").fill("nobody_like_this");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.locator(".form-error")).toContainText("Please log in");
+  await expect(page.getByLabel("Username or email")).toHaveValue("nobody_like_this");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator("article.card").first()).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__marker)).toBe("still here");
+  // A search (a GET form), then a section from the header's navigation.
+  await page.goto("/search");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__marker = "still here"));
+  await page.locator("main").getByRole("searchbox").fill("drama");
+  await page.locator("main").getByRole("searchbox").press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=drama/);
+  await expect(page.locator("main").getByRole("searchbox")).toHaveValue("drama");
+  await page.locator(".site-nav").getByRole("link", { name: "K-Pop" }).click();
+  await expect(page).toHaveURL(/\/tags\/k-pop$/);
   expect(await page.evaluate(() => (window as any).__marker)).toBe("still here");
 });
 

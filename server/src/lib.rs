@@ -1,6 +1,8 @@
 //! The Spotlight web server: configuration, start-up, HTTP middleware, the
 //! JSON API, feeds and the command line. Pages and services live in `app`.
 
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod cli;
 pub mod config;

@@ -2,6 +2,7 @@
 //! service and store (server only) decide and fetch.
 
 pub mod body_in_page;
+pub mod conversation;
 #[cfg(feature = "ssr")]
 pub mod cursor;
 #[cfg(feature = "ssr")]

@@ -49,12 +49,8 @@ pub fn SiteHeader() -> impl IntoView {
 fn Account() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
     let location = use_location();
+    // A plain form: in-site navigation posts it and shows the home page it answers with.
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            let _ = window().location().set_href("/");
-        }
-    });
     view! {
         <div class="site-account">
             <Suspense fallback=|| ()>
@@ -101,9 +97,11 @@ fn Account() -> impl IntoView {
 }
 
 /// The link to the notifications, with the unread count, kept live by the
-/// reader's bell stream while the page is open.
-#[component]
+/// reader's bell stream while the page is open (an island: it runs in the browser).
+#[island]
 fn Bell(initial: i64) -> impl IntoView {
+    let link = NodeRef::<leptos::html::A>::new();
+    crate::islands::dispose_when_gone(link);
     let unread = use_context::<UnreadSignal>().map_or_else(|| RwSignal::new(None), |s| s.0);
     let count = move || unread.get().unwrap_or(initial);
     #[cfg(feature = "hydrate")]
@@ -123,7 +121,7 @@ fn Bell(initial: i64) -> impl IntoView {
         n => format!("Notifications: {n} unread"),
     };
     view! {
-        <a class="site-account__bell" href="/notifications" aria-label=label>
+        <a class="site-account__bell" href="/notifications" aria-label=label node_ref=link>
             <svg
                 aria-hidden="true"
                 width="22"

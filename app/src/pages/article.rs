@@ -1,15 +1,14 @@
 use crate::{
     articles::ArticleCard,
-    articles::{get_article, tag_label, Article},
+    articles::{conversation::Conversation, get_article, tag_label, Article},
     auth::{take_form_flash, FormFlash},
-    comments::{list_comments, thread::CommentsSection, thread_comments, CommentPage},
+    comments::{list_comments, thread_comments, CommentPage},
     components::article_card::ArticleCardView,
     components::{error_panel::ErrorPanel, header::UserResource, page_meta::PageMeta},
     errors::AppError,
-    in_page::InPage,
-    live::LiveFeed,
+    in_page::{InPage, InPageProp},
     pages::not_found::NotFound,
-    reactions::{get_reactions, widget::ReactionsWidget, Reactions},
+    reactions::{get_reactions, Reactions},
     search::similar_articles,
 };
 use leptos::prelude::*;
@@ -72,15 +71,6 @@ fn ArticleView(
     similar: Vec<ArticleCard>,
 ) -> impl IntoView {
     let Article { card, updated, body_html, promo, url, live_cursor, .. } = article;
-    let feed = LiveFeed { events: RwSignal::new(Vec::new()), connected: RwSignal::new(false) };
-    provide_context(feed);
-    #[cfg(feature = "hydrate")]
-    {
-        let slug = card.slug.clone();
-        Effect::new(move |_| crate::live::client::connect(slug.clone(), live_cursor, feed));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = live_cursor;
     let image = card.image.clone();
     let base = url.trim_end_matches(&format!("/articles/{}", card.slug)).to_owned();
     let image_url = format!("{base}{}", image.src);
@@ -176,8 +166,7 @@ fn ArticleView(
                         </aside>
                     }
                 })}
-            <ReactionsWidget slug=card.slug.clone() initial=reactions />
-            <CommentsSection slug=card.slug.clone() page=comments user flash />
+            <Conversation slug=card.slug.clone() live_cursor reactions comments=InPageProp(comments) user flash />
             {(!similar.is_empty())
                 .then(|| {
                     view! {

@@ -5,7 +5,7 @@
 use crate::{
     components::{error_panel::ErrorPanel, page_meta::PageMeta, sign_in_first::SignInFirst},
     errors::AppError,
-    notifications::{get_notifications, MarkNotificationsRead, Notification, NotificationsPage, UnreadSignal},
+    notifications::{get_notifications, MarkNotificationsRead, Notification, NotificationsPage},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -42,22 +42,11 @@ pub fn NotificationsPage() -> impl IntoView {
 fn List(page: NotificationsPage) -> impl IntoView {
     let NotificationsPage { items, unread, next_before, seen_up_to } = page;
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let bell = use_context::<UnreadSignal>();
-    if unread > 0 && seen_up_to > 0 {
-        // Effects run in the browser only: there, what is on screen has been seen.
-        Effect::new(move |_| {
-            mark.dispatch(MarkNotificationsRead { up_to: seen_up_to });
-        });
-    }
-    Effect::new(move |_| {
-        if let (Some(Ok(left)), Some(bell)) = (mark.value().get(), bell) {
-            bell.0.set(Some(left));
-        }
-    });
     let empty = items.is_empty();
     view! {
         <section class="notifications">
             <h1>"Notifications"</h1>
+            {(unread > 0 && seen_up_to > 0).then(|| view! { <SeenOnScreen up_to=seen_up_to /> })}
             {(unread > 0)
                 .then(|| {
                     view! {
@@ -90,6 +79,23 @@ fn List(page: NotificationsPage) -> impl IntoView {
                 })}
         </section>
     }
+}
+
+/// In the browser, what the page shows has been seen: it is marked read (a
+/// POST, never the GET), and the header's count follows.
+#[island]
+fn SeenOnScreen(up_to: i64) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let bell = use_context::<crate::notifications::UnreadSignal>();
+        leptos::task::spawn_local(async move {
+            if let (Ok(left), Some(bell)) = (crate::notifications::mark_notifications_read(up_to).await, bell) {
+                bell.0.set(Some(left));
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = up_to;
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! `/comments/{id}`: a comment's permalink. It sends the reader on to the
 //! article, opened at the comment's thread and scrolled to it (a redirect from
-//! the server; a replaced location in the browser).
+//! the server).
 
 use crate::{comments::comment_location, components::error_panel::ErrorPanel};
 use leptos::prelude::*;
@@ -18,13 +18,6 @@ pub fn PermalinkPage() -> impl IntoView {
                     Ok(to) => {
                         #[cfg(feature = "ssr")]
                         leptos_axum::redirect(&to);
-                        #[cfg(feature = "hydrate")]
-                        {
-                            let to = to.clone();
-                            Effect::new(move |_| {
-                                let _ = window().location().replace(&to);
-                            });
-                        }
                         view! {
                             <p class="loading">
                                 <a href=to rel="external">"Open the comment"</a>

@@ -18,7 +18,7 @@ use crate::{
 use form::CommentForm;
 #[cfg(not(feature = "ssr"))]
 use item::CommentItem;
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use std::collections::HashSet;
 use tree::{contains, place, Section};
 
@@ -97,8 +97,8 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                 {sort_link(Sort::Top, "Top")}
             </nav>
             {match user {
-                Some(_) => view! { <CommentForm parent_id=None flash=flash.clone() /> }.into_any(),
-                None => view! { <crate::components::join_prompt::JoinPrompt slug=section.slug.clone() /> }.into_any(),
+                Some(_) => Either::Left(view! { <CommentForm parent_id=None flash=flash.clone() /> }),
+                None => Either::Right(view! { <crate::components::join_prompt::JoinPrompt slug=section.slug.clone() /> }),
             }}
             <p class="comments__notice" role="status" aria-live="polite">{move || section.notice.get()}</p>
             <div class="comments__new" aria-live="polite">

@@ -1,8 +1,13 @@
 //! Starts the browser bundle after the page has loaded.
 //!
-//! Leptos' `HydrationScripts` preloads the .wasm at once, where it competes
-//! with the lead image for the reader's bandwidth (the largest paint). Every
-//! page works without JavaScript, so hydration can wait for `load`.
+//! Pages are rendered on the server and stay there: only their islands
+//! (`#[island]`: reactions, the comment thread, the bell) run in the browser,
+//! so the bundle holds their code and nothing else. Leptos' `HydrationScripts`
+//! preloads the .wasm at once, where it competes with the lead image for the
+//! reader's bandwidth (the largest paint); every page works without
+//! JavaScript, so the bundle waits for `load` (`loader.js`), and a page
+//! without islands loads no bundle at all. Links and forms navigate in place
+//! (`navigation.js`); video facades play in place (`facades.js`).
 
 use leptos::prelude::*;
 
@@ -43,21 +48,42 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
     NAMES.get_or_init(|| read_bundle_names(options)).clone()
 }
 
+/// The scripts as sent: without their comments and indentation (they hold no
+/// multi-line strings).
+#[cfg(feature = "ssr")]
+fn compact(source: &str) -> String {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[component]
 pub fn DeferredHydration(options: LeptosOptions) -> impl IntoView {
+    // Outside islands there is nothing to hydrate: no markers, no resource data.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     #[cfg(feature = "ssr")]
-    let script = {
+    let (bundle, script) = {
         let (js, wasm) = bundle_names(&options);
         let pkg = &options.site_pkg_dir;
-        format!(
-            "(()=>{{const go=()=>import('/{pkg}/{js}.js').then(m=>m.default({{module_or_path:'/{pkg}/{wasm}.wasm'}}).then(()=>m.hydrate()));\
-             document.readyState==='complete'?go():addEventListener('load',go,{{once:true}});}})()"
-        )
+        let script = format!(
+            "{}\n{}\n({})({:?}, {:?}, startNavigation, startFacades);",
+            compact(include_str!("navigation.js")),
+            compact(include_str!("facades.js")),
+            compact(include_str!("loader.js")),
+            format!("/{pkg}/{js}.js"),
+            format!("/{pkg}/{wasm}.wasm"),
+        );
+        (js, script)
     };
     #[cfg(not(feature = "ssr"))]
-    let script = {
+    let (bundle, script) = {
         let _ = options;
-        String::new()
+        (String::new(), String::new())
     };
-    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=script></script> }
+    view! { <script type="module" data-bundle=bundle nonce=leptos::nonce::use_nonce() inner_html=script></script> }
 }

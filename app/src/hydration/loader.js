@@ -1,0 +1,45 @@
+// Wakes the page's islands (its only interactive parts) once it has loaded,
+// and turns on in-site navigation and video facades. The bundle is fetched
+// only when a page has an island to wake: pages without one need no
+// WebAssembly at all. Called with the bundle's two file names
+// (content-hashed) and the functions of `navigation.js` and `facades.js`.
+((js, wasm, navigation, facades) => {
+	let bundle = null;
+	let loading = null;
+
+	const load = () =>
+		(loading ??= import(js).then((m) =>
+			m.default({ module_or_path: wasm }).then(() => {
+				m.hydrate();
+				bundle = m;
+				return m;
+			}),
+		));
+
+	// Hydrates every island under `root` not yet awake, then lets the bundle
+	// dispose of islands that a navigation took off the page.
+	const wake = async (root) => {
+		const asleep = [...root.querySelectorAll("leptos-island")].filter((island) => !island.$$awake);
+		if (asleep.length) {
+			const m = await load();
+			for (const island of asleep) {
+				if (island.$$awake || !island.isConnected) continue;
+				island.$$awake = true;
+				const start = m[island.dataset.component];
+				if (start) {
+					start(island);
+				} else {
+					console.warn(`Spotlight: no code for the island ${island.dataset.component}`);
+				}
+			}
+		}
+		bundle?.islands_left();
+		document.body.dataset.hydrated = "true";
+	};
+
+	const go = () => {
+		facades();
+		navigation(wake);
+	};
+	document.readyState === "complete" ? go() : addEventListener("load", go, { once: true });
+})
