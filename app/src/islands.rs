@@ -1,12 +1,9 @@
-//! What the browser's islands share, and how they end.
+//! How the browser's islands end.
 //!
 //! Pages are rendered on the server; only islands (`#[island]`) run in the
-//! browser, each from its own props. Islands do not see each other's
-//! context, so what two of them share (the unread count the bell shows and an
-//! article's stream may carry) is provided once, on the root the bundle
-//! starts with, which every island's owner descends from. In-site
-//! navigation replaces the page under them: an island whose element has left
-//! the page is disposed, so its effects stop and its streams close.
+//! browser, each from its own props. In-site navigation replaces the page
+//! under them: an island whose element has left the page is disposed, so its
+//! effects stop and its streams close.
 
 #[cfg(feature = "hydrate")]
 mod browser {
@@ -21,12 +18,6 @@ mod browser {
 
     thread_local! {
         static AWAKE: RefCell<Vec<(Owner, OnPage)>> = const { RefCell::new(Vec::new()) };
-    }
-
-    /// Provides, on the root owner, what the islands share.
-    pub fn provide_shared() {
-        provide_context(crate::notifications::UnreadSignal(RwSignal::new(None)));
-        provide_context(crate::notifications::BellCarried(RwSignal::new(0)));
     }
 
     /// Disposes the calling island once `element` has left the page.
@@ -59,7 +50,7 @@ mod browser {
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{dispose_gone, provide_shared};
+pub use browser::dispose_gone;
 
 /// Disposes the calling island once `element` has left the page (a no-op on the server).
 #[cfg(feature = "hydrate")]

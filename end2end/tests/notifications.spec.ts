@@ -63,6 +63,28 @@ test("a reply and a mention light the bell live, and a notification opens the ar
   await mina.context().close();
 });
 
+test("away from articles the bell keeps count with no WebAssembly loaded", async ({ browser, page }, info) => {
+  const article = await articleAt(page, info.project.name === "phone" ? 5 : 6);
+  const mina = await readerOn(browser, "/", {}, "mina");
+  const wasm: string[] = [];
+  mina.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(r.url());
+  });
+  await mina.locator(".site-nav").getByRole("link", { name: "K-Pop" }).click();
+  await expect(mina).toHaveURL(/\/tags\/k-pop$/);
+  await hydrated(mina);
+  const bell = mina.locator(".site-account__bell");
+  await expect(bell).toHaveAccessibleName("Notifications: none unread");
+  const [jun] = await apiReader(browser, "jun");
+  const mine = await comment(mina, article, `Counting on the bell ${Date.now()}`);
+  await comment(jun, article, `It rings ${Date.now()}`, mine);
+  await expect(bell.locator(".site-account__unread")).toHaveText("1", { timeout: 3_000 });
+  await expect(bell).toHaveAccessibleName("Notifications: 1 unread");
+  expect(wasm).toEqual([]);
+  await jun.context().close();
+  await mina.context().close();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

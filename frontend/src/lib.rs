@@ -11,7 +11,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    app::islands::provide_shared();
 }
 
 /// Called by the loader after in-site navigation replaced the page: islands

@@ -1,6 +1,5 @@
 use crate::auth::{CurrentUser, Logout};
 use crate::errors::AppError;
-use crate::notifications::UnreadSignal;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -96,32 +95,17 @@ fn Account() -> impl IntoView {
     }
 }
 
-/// The link to the notifications, with the unread count, kept live by the
-/// reader's bell stream while the page is open (an island: it runs in the browser).
-#[island]
+/// The link to the notifications, with the unread count. While the page is
+/// open, the count follows the reader's bell stream (`hydration/bell.js`).
+#[component]
 fn Bell(initial: i64) -> impl IntoView {
-    let link = NodeRef::<leptos::html::A>::new();
-    crate::islands::dispose_when_gone(link);
-    let unread = use_context::<UnreadSignal>().map_or_else(|| RwSignal::new(None), |s| s.0);
-    let count = move || unread.get().unwrap_or(initial);
-    #[cfg(feature = "hydrate")]
-    {
-        let carried = use_context::<crate::notifications::BellCarried>().map(|c| c.0);
-        // Re-run when an article stream starts or stops carrying the count;
-        // a re-run first closes the stream the last run opened.
-        Effect::new(move |_| {
-            if carried.is_none_or(|c| c.get() == 0) {
-                crate::notifications::live::follow(unread);
-            }
-        });
-    }
-    let label = move || match count() {
+    let label = match initial {
         0 => "Notifications: none unread".to_owned(),
         1 => "Notifications: 1 unread".to_owned(),
         n => format!("Notifications: {n} unread"),
     };
     view! {
-        <a class="site-account__bell" href="/notifications" aria-label=label node_ref=link>
+        <a class="site-account__bell" href="/notifications" aria-label=label>
             <svg
                 aria-hidden="true"
                 width="22"
@@ -136,8 +120,8 @@ fn Bell(initial: i64) -> impl IntoView {
                 <path d="M6 9a6 6 0 0 1 12 0c0 6 2.5 8 2.5 8h-17S6 15 6 9" />
                 <path d="M10 20.5a2.2 2.2 0 0 0 4 0" />
             </svg>
-            <span class="site-account__unread" hidden=move || count() == 0>
-                {move || if count() > 99 { "99+".to_owned() } else { count().to_string() }}
+            <span class="site-account__unread" hidden=initial == 0>
+                {if initial > 99 { "99+".to_owned() } else { initial.to_string() }}
             </span>
         </a>
     }

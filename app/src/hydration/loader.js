@@ -2,9 +2,11 @@
 // and turns on in-site navigation and video facades. The bundle is fetched
 // only when a page has an island to wake: pages without one need no
 // WebAssembly at all. Called with the bundle's two file names
-// (content-hashed) and the functions of `navigation.js` and `facades.js`.
-((js, wasm, navigation, facades) => {
+// (content-hashed) and the functions of `navigation.js`, `facades.js` and
+// `bell.js`.
+((js, wasm, navigation, facades, bell) => {
 	let bundle = null;
+	let followBell = () => {};
 	let loading = null;
 
 	const load = () =>
@@ -34,11 +36,13 @@
 			}
 		}
 		bundle?.islands_left();
+		followBell();
 		document.body.dataset.hydrated = "true";
 	};
 
 	const go = () => {
 		facades();
+		followBell = bell();
 		navigation(wake);
 	};
 	document.readyState === "complete" ? go() : addEventListener("load", go, { once: true });

@@ -1,13 +1,14 @@
 //! Starts the browser bundle after the page has loaded.
 //!
 //! Pages are rendered on the server and stay there: only their islands
-//! (`#[island]`: reactions, the comment thread, the bell) run in the browser,
+//! (`#[island]`: an article's reactions and comment thread) run in the browser,
 //! so the bundle holds their code and nothing else. Leptos' `HydrationScripts`
 //! preloads the .wasm at once, where it competes with the lead image for the
 //! reader's bandwidth (the largest paint); every page works without
 //! JavaScript, so the bundle waits for `load` (`loader.js`), and a page
 //! without islands loads no bundle at all. Links and forms navigate in place
-//! (`navigation.js`); video facades play in place (`facades.js`).
+//! (`navigation.js`), video facades play in place (`facades.js`) and the
+//! header's unread count stays live (`bell.js`), all without the bundle.
 
 use leptos::prelude::*;
 
@@ -71,9 +72,10 @@ pub fn DeferredHydration(options: LeptosOptions) -> impl IntoView {
         let (js, wasm) = bundle_names(&options);
         let pkg = &options.site_pkg_dir;
         let script = format!(
-            "{}\n{}\n({})({:?}, {:?}, startNavigation, startFacades);",
+            "{}\n{}\n{}\n({})({:?}, {:?}, startNavigation, startFacades, startBell);",
             compact(include_str!("navigation.js")),
             compact(include_str!("facades.js")),
+            compact(include_str!("bell.js")),
             compact(include_str!("loader.js")),
             format!("/{pkg}/{js}.js"),
             format!("/{pkg}/{wasm}.wasm"),

@@ -11,31 +11,27 @@ use leptos::prelude::*;
 pub fn connect(slug: String, cursor: i64, feed: LiveFeed) {
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let stop_tx = std::sync::Mutex::new(Some(stop_tx));
-    // A signed-in reader's stream also brings their unread count (`unread`
-    // events, without an id): the header's bell needs no stream of its own.
-    let unread = use_context::<crate::notifications::UnreadSignal>().map(|u| u.0);
-    let carried = use_context::<crate::notifications::BellCarried>().map(|c| c.0);
-    if let Some(carried) = carried {
-        carried.update(|n| *n += 1);
-    }
     on_cleanup(move || {
         if let Some(tx) = stop_tx.lock().ok().and_then(|mut s| s.take()) {
             let _ = tx.send(());
         }
-        if let Some(carried) = carried {
-            carried.update(|n| *n = n.saturating_sub(1));
-        }
     });
-    leptos::task::spawn_local(run(slug, cursor, feed, unread, stop_rx));
+    leptos::task::spawn_local(run(slug, cursor, feed, stop_rx));
 }
 
-async fn run(
-    slug: String,
-    mut cursor: i64,
-    feed: LiveFeed,
-    unread: Option<RwSignal<Option<i64>>>,
-    mut stop: oneshot::Receiver<()>,
-) {
+/// A signed-in reader's stream also brings their unread count (`unread`
+/// events, without an id), passed on to the header's bell (`hydration/bell.js`)
+/// as a `spotlight:unread` event: the bell needs no stream of its own.
+fn tell_bell(data: &str) {
+    let Ok(crate::notifications::Unread { unread }) = serde_json::from_str(data) else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&wasm_bindgen::JsValue::from_f64(unread as f64));
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("spotlight:unread", &init) {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
+async fn run(slug: String, mut cursor: i64, feed: LiveFeed, mut stop: oneshot::Receiver<()>) {
     let mut backoff_ms = 1_000u32;
     loop {
         let url = format!("/api/v1/articles/{slug}/live?last_event_id={cursor}");
@@ -52,12 +48,7 @@ async fn run(
                         return;
                     }
                     Either::Left((Some(Ok((kind, message))), _)) if kind == "unread" => {
-                        let data = message.data().as_string().unwrap_or_default();
-                        if let (Some(unread), Ok(count)) =
-                            (unread, serde_json::from_str::<crate::notifications::Unread>(&data))
-                        {
-                            unread.set(Some(count.unread));
-                        }
+                        tell_bell(&message.data().as_string().unwrap_or_default());
                     }
                     Either::Left((Some(Ok((kind, message))), _)) => {
                         backoff_ms = 1_000;

@@ -5,8 +5,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod bell;
-#[cfg(feature = "hydrate")]
-pub mod live;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -84,16 +82,6 @@ pub struct NotificationsPage {
 pub struct Unread {
     pub unread: i64,
 }
-
-/// The unread count in the header, kept live: one per app.
-#[derive(Clone, Copy)]
-pub struct UnreadSignal(pub RwSignal<Option<i64>>);
-
-/// How many of the page's article streams carry the unread count (a
-/// signed-in reader's do): while one does, the header opens no stream of its
-/// own, so an article tab holds one connection, not two.
-#[derive(Clone, Copy)]
-pub struct BellCarried(pub RwSignal<u32>);
 
 #[server(prefix = "/_fn")]
 pub async fn get_notifications(before: Option<String>) -> Result<NotificationsPage, AppError> {

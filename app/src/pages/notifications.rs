@@ -7,7 +7,7 @@ use crate::{
     errors::AppError,
     notifications::{get_notifications, MarkNotificationsRead, Notification, NotificationsPage},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -44,9 +44,14 @@ fn List(page: NotificationsPage) -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let empty = items.is_empty();
     view! {
-        <section class="notifications">
+        // In the browser, what the page shows counts as read once it is on screen
+        // (`hydration/bell.js` posts it, never the GET); without, the button does.
+        <section
+            class="notifications"
+            data-seen-up-to=(unread > 0 && seen_up_to > 0).then_some(seen_up_to)
+            data-mark-read=(unread > 0 && seen_up_to > 0).then_some(MarkNotificationsRead::PATH)
+        >
             <h1>"Notifications"</h1>
-            {(unread > 0 && seen_up_to > 0).then(|| view! { <SeenOnScreen up_to=seen_up_to /> })}
             {(unread > 0)
                 .then(|| {
                     view! {
@@ -79,23 +84,6 @@ fn List(page: NotificationsPage) -> impl IntoView {
                 })}
         </section>
     }
-}
-
-/// In the browser, what the page shows has been seen: it is marked read (a
-/// POST, never the GET), and the header's count follows.
-#[island]
-fn SeenOnScreen(up_to: i64) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        let bell = use_context::<crate::notifications::UnreadSignal>();
-        leptos::task::spawn_local(async move {
-            if let (Ok(left), Some(bell)) = (crate::notifications::mark_notifications_read(up_to).await, bell) {
-                bell.0.set(Some(left));
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = up_to;
 }
 
 #[component]

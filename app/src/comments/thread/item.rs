@@ -12,7 +12,7 @@ use crate::{
         EDIT_WINDOW_SECS,
     },
 };
-use leptos::{html, prelude::*, server_fn::ServerFn};
+use leptos::{either::Either, html, prelude::*, server_fn::ServerFn};
 
 /// What the reader may do with one comment: all a comment's HTML depends on
 /// besides the comment itself (which is what lets `kept` share it).
@@ -75,26 +75,25 @@ pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
     };
 
     let body = match comment.status.as_str() {
-        "deleted" => view! { <p class="comment__gone">"[deleted]"</p> }.into_any(),
+        "deleted" => Either::Left(view! { <p class="comment__gone">"[deleted]"</p> }),
         status => {
             let note = match status {
                 "held" => Some("Waiting for a moderator: only you can see this for now."),
                 "hidden" => Some("Hidden by a moderator."),
                 _ => None,
             };
-            view! {
+            Either::Right(view! {
                 {note.map(|n| view! { <p class="comment__note">{n}</p> })}
                 <div class="comment__body" inner_html=comment.body_html.clone()></div>
-            }
-            .into_any()
+            })
         }
     };
     view! {
         <article class="comment" id=format!("comment-{id}") data-depth=comment.depth>
             <header class="comment__meta">
                 {match comment.author.clone() {
-                    Some(a) => view! { <a class="comment__author" href=format!("/u/{a}")>{a.clone()}</a> }.into_any(),
-                    None => view! { <span class="comment__author">"[deleted]"</span> }.into_any(),
+                    Some(a) => Either::Left(view! { <a class="comment__author" href=format!("/u/{a}")>{a.clone()}</a> }),
+                    None => Either::Right(view! { <span class="comment__author">"[deleted]"</span> }),
                 }}
                 {comment.reply_to.clone().map(|r| view! { <span class="comment__reply-to">" replying to @" {r}</span> })}
                 " · "
@@ -183,7 +182,7 @@ pub(super) fn CommentItem(comment: Comment) -> impl IntoView {
                             <ol>
                                 {replies
                                     .into_iter()
-                                    .map(|r| view! { <li><CommentItem comment=r /></li> }.into_any())
+                                    .map(|r| view! { <li><CommentItem comment=r /></li> })
                                     .collect_view()}
                             </ol>
                         </details>
