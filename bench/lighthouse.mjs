@@ -122,6 +122,12 @@ function failedAudits(lhr) {
   return out;
 }
 
+// Main-thread time by group (style and layout, script evaluation...), in ms.
+function mainThread(lhr) {
+  const items = lhr.audits["mainthread-work-breakdown"]?.details?.items ?? [];
+  return Object.fromEntries(items.map((i) => [i.group, Math.round(i.duration)]));
+}
+
 // One Lighthouse run on `url` in a fresh Chrome: the run's figures, or throws.
 async function runOnce(url, seen) {
   chrome = await chromeLauncher.launch({
@@ -154,10 +160,15 @@ async function runOnce(url, seen) {
       accessibility: score(lhr, "accessibility"),
       best_practices: score(lhr, "best-practices"),
       seo: score(lhr, "seo"),
+      fcp_ms: numeric(lhr, "first-contentful-paint"),
       lcp_ms: numeric(lhr, "largest-contentful-paint"),
       cls: numeric(lhr, "cumulative-layout-shift"),
       tbt_ms: numeric(lhr, "total-blocking-time"),
     };
+    // What the main thread did (style and layout, script...), to tell where a
+    // run's blocking time went. (Lighthouse 12.2.3 cannot name the LCP element
+    // on Chromium 156: its TraceElements gatherer fails on the newer trace.)
+    run.main_thread = mainThread(lhr);
     for (const [k, v] of Object.entries(run)) {
       if (v === null) log(`warning: no value for ${k}`);
     }
