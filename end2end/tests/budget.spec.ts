@@ -4,8 +4,9 @@ import { firstArticle, hydrated } from "./helpers";
 // A first visit's code on the wire (JS and WebAssembly, encoded as sent, headers
 // included). Issue 13's target for an article is 150,000 bytes; the bundle is not
 // there yet (the comment thread's island is most of it), so this limit holds it
-// where it is now, and must come down to the target as the bundle does.
-const ARTICLE_LIMIT = 200_000;
+// where it is now (about 185 KB on 2026-12-07), and must come down to the
+// target as the bundle does.
+const ARTICLE_LIMIT = 190_000;
 
 /** Bytes of JS and WASM a fresh visit to `path` transfers, by kind. */
 async function codeBytes(page: Page, path: string): Promise<{ js: number; wasm: number }> {
