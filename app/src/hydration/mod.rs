@@ -5,7 +5,8 @@
 //! so the bundle holds their code and nothing else. Leptos' `HydrationScripts`
 //! preloads the .wasm at once, where it competes with the lead image for the
 //! reader's bandwidth (the largest paint); every page works without
-//! JavaScript, so the bundle waits for `load` (`loader.js`), and a page
+//! JavaScript, so the bundle waits for `load` and the first paint
+//! (`loader.js`), and a page
 //! without islands loads no bundle at all. Links and forms navigate in place
 //! (`navigation.js`), video facades play in place (`facades.js`) and the
 //! header's unread count stays live (`bell.js`), all without the bundle.

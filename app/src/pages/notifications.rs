@@ -43,13 +43,14 @@ fn List(page: NotificationsPage) -> impl IntoView {
     let NotificationsPage { items, unread, next_before, seen_up_to } = page;
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let empty = items.is_empty();
+    let to_mark = (unread > 0 && seen_up_to > 0).then_some(seen_up_to);
     view! {
         // In the browser, what the page shows counts as read once it is on screen
         // (`hydration/bell.js` posts it, never the GET); without, the button does.
         <section
             class="notifications"
-            data-seen-up-to=(unread > 0 && seen_up_to > 0).then_some(seen_up_to)
-            data-mark-read=(unread > 0 && seen_up_to > 0).then_some(MarkNotificationsRead::PATH)
+            data-seen-up-to=to_mark
+            data-mark-read=to_mark.map(|_| MarkNotificationsRead::PATH)
         >
             <h1>"Notifications"</h1>
             {(unread > 0)
