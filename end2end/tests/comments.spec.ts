@@ -87,3 +87,12 @@ test.describe("without JavaScript", () => {
     await expect(page.locator("article.comment", { hasText: text }).locator("button.comment__like")).toContainText("1");
   });
 });
+
+test("the comment section's notice takes no room until it has something to say", async ({ page }) => {
+  await page.goto(await anArticle(page, 0));
+  const notice = page.locator(".comments__notice");
+  expect((await notice.boundingBox())?.height).toBe(0);
+  await hydrated(page);
+  expect((await notice.boundingBox())?.height).toBe(0);
+  await expect(notice).toHaveAttribute("role", "status");
+});

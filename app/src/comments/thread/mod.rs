@@ -100,7 +100,17 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                 Some(_) => Either::Left(view! { <CommentForm parent_id=None flash=flash.clone() /> }),
                 None => Either::Right(view! { <crate::components::join_prompt::JoinPrompt slug=section.slug.clone() /> }),
             }}
-            <p class="comments__notice" role="status" aria-live="polite">{move || section.notice.get()}</p>
+            // The live region stays on the page (so what it says is announced);
+            // only its box is shown, when it has something to say.
+            <p
+                class=move || {
+                    if section.notice.with(String::is_empty) { "comments__notice" } else { "comments__notice comments__notice--shown" }
+                }
+                role="status"
+                aria-live="polite"
+            >
+                {move || section.notice.get()}
+            </p>
             <div class="comments__new" aria-live="polite">
                 {move || {
                     let n = section.pending.with(Vec::len);
