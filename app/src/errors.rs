@@ -6,7 +6,7 @@
 //! happen (with the request id from the tracing span) and never put in here.
 
 use serde::{Deserialize, Serialize};
-use server_fn::{codec::JsonEncoding, error::FromServerFnError, ServerFnError};
+use server_fn::{error::FromServerFnError, ServerFnError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -107,7 +107,8 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    /// Read as text in the browser, like every island's props (see `crate::wire`).
+    type Encoder = crate::wire::JsonText;
 
     fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
         use server_fn::error::ServerFnErrorErr as E;

@@ -22,6 +22,7 @@ pub mod pages;
 pub mod reactions;
 pub mod routes;
 pub mod search;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod content;

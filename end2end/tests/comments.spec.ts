@@ -96,3 +96,76 @@ test("the comment section's notice takes no room until it has something to say",
   expect((await notice.boundingBox())?.height).toBe(0);
   await expect(notice).toHaveAttribute("role", "status");
 });
+
+/** Posts a comment (a reply when `parent` is given) through the API as the page's reader; its id. */
+async function post(page: Page, article: string, body: string, parent?: number): Promise<number> {
+  const res = await page.request.post(`/api/v1${article}/comments`, { data: { body, parent_id: parent ?? null } });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()).id;
+}
+
+test("a long thread's further replies open in place, where the reader is", async ({ browser, page }) => {
+  const article = await anArticle(page, 7);
+  const reader = await readerOn(browser, article);
+  const stamp = Date.now();
+  const top = await post(reader, article, `A thread to go long ${stamp}`);
+  for (let i = 1; i <= 12; i++) {
+    await post(reader, article, `Long reply ${String(i).padStart(2, "0")} ${stamp}`, top);
+  }
+  await reader.goto(article);
+  await hydrated(reader);
+  const thread = reader.locator(`#comment-${top}`);
+  await expect(thread.locator(".comment__body", { hasText: "Long reply 10" })).toBeVisible();
+  await expect(thread.locator(".comment__body", { hasText: "Long reply 11" })).toHaveCount(0);
+
+  const url = reader.url();
+  await thread.getByRole("link", { name: "Show 2 more replies" }).click();
+  await expect(thread.locator(".comment__body", { hasText: "Long reply 12" })).toBeVisible();
+  await expect(thread.locator(".comment__body", { hasText: "Long reply 11" })).toBeVisible();
+  await expect(thread.getByRole("link", { name: /more repl/ })).toHaveCount(0);
+  // Still the article with all its threads, not the thread's own page.
+  expect(reader.url()).toBe(url);
+  await expect(reader.getByRole("link", { name: "← All comments" })).toHaveCount(0);
+  await reader.context().close();
+});
+
+test("a reply that cannot be posted says why in its form and keeps what was written", async ({ browser, page }) => {
+  const article = await anArticle(page, 8);
+  const reader = await readerOn(browser, article);
+  const top = await post(reader, article, `Reply to me if you can ${Date.now()}`);
+  await reader.goto(article);
+  await hydrated(reader);
+  const thread = reader.locator(`#comment-${top}`);
+  await thread.locator("summary", { hasText: "Reply" }).click();
+  const words = `Words worth keeping ${Date.now()}`;
+  await thread.getByLabel("Your reply").fill(words);
+  // The session ends elsewhere (another tab logged out) before the reply is sent.
+  expect((await reader.request.post("/api/v1/auth/logout")).status()).toBe(204);
+  await thread.getByRole("button", { name: "Reply", exact: true }).click();
+
+  const error = thread.locator(".field-error");
+  await expect(error).toBeVisible();
+  await expect(error).toContainText(/log in|sign in/i);
+  await expect(thread.getByLabel("Your reply")).toHaveValue(words);
+  await expect(thread.getByLabel("Your reply")).toHaveAttribute("aria-invalid", "true");
+  await expect(thread.getByRole("button", { name: "Reply", exact: true })).toBeEnabled();
+  await reader.context().close();
+});
+
+test("a like arriving live leaves a reply being typed in the same thread as it is", async ({ browser, page }) => {
+  const article = await anArticle(page, 9);
+  const alice = await readerOn(browser, article);
+  const top = await post(alice, article, `Like me while they type ${Date.now()}`);
+  const bob = await readerOn(browser, article);
+  const thread = bob.locator(`#comment-${top}`);
+  await thread.locator("summary", { hasText: "Reply" }).click();
+  const words = `Half a thought ${Date.now()}`;
+  await thread.getByLabel("Your reply").fill(words);
+
+  expect((await alice.request.post(`/api/v1/comments/${top}/like`)).status()).toBeLessThan(300);
+  await expect(thread.locator("button.comment__like").first()).toContainText("Like · 1", { timeout: 2_000 });
+  await expect(thread.getByLabel("Your reply")).toBeVisible();
+  await expect(thread.getByLabel("Your reply")).toHaveValue(words);
+  await alice.context().close();
+  await bob.context().close();
+});

@@ -122,12 +122,14 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// A key that changes whenever anything shown for the thread changes.
+    /// A key that changes whenever anything shown for the thread changes,
+    /// except its like counts, which the page updates in place (a thread
+    /// drawn again would lose a reply being typed in it).
     pub fn version(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         fn walk(c: &Comment, h: &mut impl Hasher) {
-            (c.id, c.likes, c.liked, c.edited, c.status, c.body_html.len(), c.replies.len(), c.more_replies).hash(h);
+            (c.id, c.edited, c.status, c.body_html.len(), c.replies.len(), c.more_replies).hash(h);
             c.body_html.hash(h);
             for r in &c.replies {
                 walk(r, h);
@@ -202,7 +204,7 @@ pub async fn comment_location(id: i64) -> Result<String, AppError> {
     service::location(&state, id, viewer.as_ref()).await
 }
 
-#[server(prefix = "/_fn")]
+#[server(prefix = "/_fn", output = crate::wire::Json)]
 pub async fn more_replies(slug: String, thread_id: i64, after: i64) -> Result<RepliesPage, AppError> {
     let state = crate::state::app_state()?;
     let viewer = crate::auth::request::viewer(&state).await?;
@@ -250,7 +252,7 @@ pub struct Posted {
     pub held: bool,
 }
 
-#[server(prefix = "/_fn")]
+#[server(prefix = "/_fn", output = crate::wire::Json)]
 pub async fn list_comments(
     slug: String,
     sort: Option<String>,
@@ -261,7 +263,7 @@ pub async fn list_comments(
     service::list(&state, &slug, Sort::parse(sort.as_deref())?, cursor.as_deref(), viewer.as_ref()).await
 }
 
-#[server(prefix = "/_fn")]
+#[server(prefix = "/_fn", output = crate::wire::Json)]
 pub async fn post_comment(slug: String, body: String, parent_id: Option<i64>) -> Result<Posted, AppError> {
     use crate::auth::request;
     let state = crate::state::app_state()?;
@@ -299,7 +301,7 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
 }
 
 /// Like, or take the like back when already liked.
-#[server(prefix = "/_fn")]
+#[server(prefix = "/_fn", output = crate::wire::Json)]
 pub async fn toggle_like(id: i64) -> Result<(i64, bool), AppError> {
     let state = crate::state::app_state()?;
     let user = crate::auth::request::require_viewer(&state).await?;

@@ -163,7 +163,7 @@ pub async fn get_reactions(slug: String) -> Result<Reactions, AppError> {
 }
 
 /// Pick `reaction`, or take it back when it is already the reader's pick.
-#[server(prefix = "/_fn")]
+#[server(prefix = "/_fn", output = crate::wire::Json)]
 pub async fn toggle_reaction(slug: String, reaction: String) -> Result<Reactions, AppError> {
     let state = crate::state::app_state()?;
     let reader = crate::auth::request::reader_or_new_guest(&state).await?;

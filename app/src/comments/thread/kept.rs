@@ -7,16 +7,14 @@
 //! page that shows the same thread to a reader with the same rights. It is a
 //! memo of a pure function, so nothing ever needs to be dropped when a comment
 //! changes: a changed thread is a different key, and old keys age out (the
-//! memo is bounded in bytes). The browser hydrates the same HTML as ever: the
-//! kept copy is byte for byte what the thread renders to (a test renders an
-//! article with and without the memo and compares).
+//! memo is bounded in bytes). The kept copy is byte for byte what the thread
+//! renders to (a test renders an article with and without the memo and compares).
 
 use super::{
-    item::{CommentItem, Rights},
+    markup::{self, Reader, Rights},
     tree::Section,
 };
 use crate::comments::Comment;
-use leptos::{prelude::*, tachys::html::InertElement};
 use moka::sync::Cache;
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -63,22 +61,21 @@ fn rights_of(c: &Comment, s: &Section, out: &mut Vec<Rights>) {
     }
 }
 
-/// One thread, its HTML read from the memo or rendered and kept.
-pub(super) fn thread(comment: Comment) -> AnyView {
-    let s = expect_context::<Section>();
+/// One thread's HTML, read from the memo or written and kept.
+pub(super) fn thread(comment: Comment, s: &Section) -> String {
+    let reader = Reader { slug: &s.slug, me: s.user.as_ref(), now: s.now };
     if !ON.load(Ordering::Relaxed) {
-        return view! { <CommentItem comment /> }.into_any();
+        return markup::thread(&comment, &reader);
     }
     let mut rights = Vec::new();
-    rights_of(&comment, &s, &mut rights);
+    rights_of(&comment, s, &mut rights);
     let key = Key { slug: s.slug.clone(), thread: comment, rights };
-    let html = match KEPT.get(&key) {
-        Some(html) => html,
+    match KEPT.get(&key) {
+        Some(html) => html.to_string(),
         None => {
-            let html: Arc<str> = view! { <CommentItem comment=key.thread.clone() /> }.to_html().into();
-            KEPT.insert(key, html.clone());
+            let html = markup::thread(&key.thread, &reader);
+            KEPT.insert(key, Arc::from(html.as_str()));
             html
         }
-    };
-    InertElement::new(html.to_string()).into_any()
+    }
 }

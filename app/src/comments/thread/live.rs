@@ -1,6 +1,6 @@
 //! Other readers' changes, applied to the section as they arrive.
 
-use super::tree::{contains, find_mut, place, remove, Section};
+use super::tree::{contains, find_mut, place, remove, set_likes, Section};
 use crate::{
     comments::{list_comments, CommentStatus},
     live::{LiveFeed, LiveMessage},
@@ -73,11 +73,9 @@ fn apply(s: &Section, message: LiveMessage) {
             }
         }
         LiveMessage::CommentLiked(liked) => {
-            s.threads.update(|t| {
-                if let Some(c) = find_mut(t, liked.id) {
-                    c.likes = liked.likes;
-                }
-            });
+            if let Some(mine) = set_likes(s, liked.id, liked.likes, None) {
+                super::actions::show_likes(liked.id, liked.likes, mine);
+            }
         }
         // The server's log no longer reaches back to what this page shows: reload the threads.
         LiveMessage::Reset => {

@@ -3,21 +3,32 @@
 //! and other readers' changes arrive live. New top-level comments wait behind
 //! a "Show N new comments" button so the text being read never jumps.
 
+#[cfg(feature = "hydrate")]
+mod actions;
 mod form;
-mod item;
 #[cfg(feature = "ssr")]
 pub mod kept;
 mod live;
-mod more;
+mod markup;
 mod tree;
+
+/// On the server the list's events are the browser's business.
+#[cfg(not(feature = "hydrate"))]
+mod actions {
+    pub(super) fn click(_: super::Section) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+        |_| {}
+    }
+    pub(super) fn submit(_: super::Section) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+        |_| {}
+    }
+    pub(super) fn show_likes(_: i64, _: i64, _: bool) {}
+}
 
 use crate::{
     auth::{CurrentUser, FormFlash},
-    comments::{list_comments, CommentPage, Sort},
+    comments::{list_comments, Comment, CommentPage, Sort},
 };
 use form::CommentForm;
-#[cfg(not(feature = "ssr"))]
-use item::CommentItem;
 use leptos::{either::Either, prelude::*};
 use std::collections::HashSet;
 use tree::{contains, place, Section};
@@ -84,6 +95,8 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
             <a href=href aria-current=move || (sort == to).then_some("true") class="comments__sort-link">{label}</a>
         }
     };
+    let (on_click, on_submit) = (actions::click(section.clone()), actions::submit(section.clone()));
+    let for_threads = section.clone();
     let s = section.clone();
     let base = format!("/articles/{}?sort={}", section.slug, sort.as_str());
     view! {
@@ -129,16 +142,14 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                         </p>
                     }
                 })}
-            <ol class="comments__list">
+            // Each thread is HTML (`markup`), never hydrated: the list handles its buttons and forms.
+            <ol class="comments__list" on:click=on_click on:submit=on_submit>
                 <For
                     each=move || section.threads.get()
                     key=|c| (c.id, c.version())
                     children=move |comment| {
-                        #[cfg(feature = "ssr")]
-                        let comment = kept::thread(comment);
-                        #[cfg(not(feature = "ssr"))]
-                        let comment = view! { <CommentItem comment /> };
-                        view! { <li>{comment}</li> }
+                        let html = thread_html(comment, &for_threads);
+                        view! { <li inner_html=html></li> }
                     }
                 />
             </ol>
@@ -154,5 +165,17 @@ pub fn CommentsSection(slug: String, page: CommentPage, user: Option<CurrentUser
                     })
             }}
         </section>
+    }
+}
+
+/// A thread's HTML: kept between the server's renders, written afresh in the browser.
+fn thread_html(comment: Comment, s: &Section) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        kept::thread(comment, s)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        markup::thread(&comment, &markup::Reader { slug: &s.slug, me: s.user.as_ref(), now: s.now })
     }
 }

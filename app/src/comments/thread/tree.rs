@@ -57,7 +57,19 @@ pub(super) fn place(threads: &mut Vec<Comment>, comment: Comment, sort: Sort) {
     }
 }
 
-/// The newest reply id in a tree of replies.
-pub(super) fn last_id(replies: &[Comment]) -> Option<i64> {
-    replies.iter().flat_map(|r| std::iter::once(r.id).chain(last_id(&r.replies))).max()
+/// Records a comment's likes (and the reader's own like, when known) without
+/// drawing its thread again; the page shows them with `actions::show_likes`.
+/// The reader's own like, or `None` for a comment not on the page.
+pub(super) fn set_likes(s: &Section, id: i64, likes: i64, liked: Option<bool>) -> Option<bool> {
+    let mut mine = None;
+    s.threads.update_untracked(|t| {
+        if let Some(c) = find_mut(t, id) {
+            c.likes = likes;
+            if let Some(liked) = liked {
+                c.liked = liked;
+            }
+            mine = Some(c.liked);
+        }
+    });
+    mine
 }
