@@ -29,7 +29,8 @@ pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
 /// The layers of pages, the JSON API, feeds and static files.
 pub fn apply(router: Router<AppState>, state: AppState, http: &HttpSettings) -> Router<AppState> {
-    let pages = crate::page_cache::PageCache::new(http.page_cache_bytes);
+    // Shared: the layer's state is cloned for every request.
+    let pages = Arc::new(crate::page_cache::PageCache::new(http.page_cache_bytes));
     pages.follow(&state.hub);
     // `layer` wraps what was added before it: the last one here runs first.
     let router = router

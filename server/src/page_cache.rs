@@ -211,14 +211,14 @@ fn take_off(cache: &PageCache, key: &str) -> Option<Option<watch::Receiver<()>>>
     })
 }
 
-pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
     let Some(key) = cacheable(&req) else { return next.run(req).await };
     let encoding = encoding::preferred(req.headers());
     if let Some(hit) = cache.pages.get(&key) {
         if Instant::now() >= hit.fresh_until {
             // Stale: this reader gets it now; one render in the background replaces it.
             if let Some(None) = take_off(&cache, &key) {
-                let flight = Flight { cache: cache.clone(), key: key.clone() };
+                let flight = Flight { cache: PageCache::clone(&cache), key: key.clone() };
                 tokio::spawn(async move {
                     let _flight = flight;
                     render_and_keep(&_flight.cache, key, req, next, encoding).await;
@@ -239,7 +239,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
             }
         }
         None => {
-            let _flight = Flight { cache: cache.clone(), key: key.clone() };
+            let _flight = Flight { cache: PageCache::clone(&cache), key: key.clone() };
             render_and_keep(&cache, key, req, next, encoding).await
         }
     }
@@ -339,7 +339,7 @@ mod tests {
                     }
                 }),
             )
-            .layer(from_fn_with_state(cache, serve))
+            .layer(from_fn_with_state(Arc::new(cache), serve))
     }
 
     async fn fetch(router: &Router, uri: &str) -> (StatusCode, usize) {
@@ -362,7 +362,7 @@ mod tests {
                     }
                 }),
             )
-            .layer(from_fn_with_state(cache, serve))
+            .layer(from_fn_with_state(Arc::new(cache), serve))
     }
 
     async fn body_of(router: &Router, uri: &str) -> String {
@@ -424,7 +424,7 @@ mod tests {
                     async move { page(html.to_owned()) }
                 }),
             )
-            .layer(from_fn_with_state(cache, serve))
+            .layer(from_fn_with_state(Arc::new(cache), serve))
     }
 
     async fn get_with(router: &Router, encoding: &str) -> Response {

@@ -7,9 +7,10 @@ use app::{
     App,
 };
 use axum::{routing::get, Router};
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 
 pub struct Application {
@@ -131,9 +132,11 @@ pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    // Axum clones a route's whole service for every request it serves, cached
+    // pages included: what the closures hold is shared, not copied.
     let app_fn = {
-        let options = state.leptos_options.clone();
-        move || shell(options.clone())
+        let options = Arc::new(state.leptos_options.clone());
+        move || shell(LeptosOptions::clone(&options))
     };
     let router = Router::new()
         .route("/healthz", get(health::check))
