@@ -35,6 +35,36 @@ pub fn send_policy() {
     }
 }
 
+/// Where a render leaves the nonce Leptos gave its scripts, for the layer
+/// that writes the response's policy (`server::middleware`). The policy is
+/// also sent through Leptos' response options (`send_policy`), but a render
+/// was seen, about once in eighty, to come back without it, and a policy
+/// with any other nonce blocks every script on the page.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default)]
+pub struct NonceSlot(std::sync::Arc<std::sync::OnceLock<String>>);
+
+#[cfg(feature = "ssr")]
+impl NonceSlot {
+    /// The nonce the page's scripts carry, once the render has begun.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+/// Leaves this render's nonce in the request's `NonceSlot`; called with the
+/// render's other context, before anything is rendered.
+#[cfg(feature = "ssr")]
+pub fn remember_nonce() {
+    use leptos::prelude::use_context;
+    let parts = use_context::<http::request::Parts>();
+    if let (Some(nonce), Some(slot)) =
+        (leptos::nonce::use_nonce(), parts.as_ref().and_then(|p| p.extensions.get::<NonceSlot>()))
+    {
+        let _ = slot.0.set(nonce.to_string());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,9 +93,11 @@ fn traced(router: Router<AppState>, http: &HttpSettings) -> Router<AppState> {
 
 /// Security headers on everything; long cache lifetimes on static files; and
 /// nothing personal in any shared cache.
-async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let signed_in = app::auth::cookies::session_token(&state.site, req.headers()).is_some();
+    let rendered_with = app::csp::NonceSlot::default();
+    req.extensions_mut().insert(rendered_with.clone());
     let mut res = next.run(req).await;
     let ok = matches!(res.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT);
     let personal = signed_in || res.headers().contains_key(header::SET_COOKIE) || path == "/api/v1/me";
@@ -108,9 +110,15 @@ async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Res
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    if html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        // A page Leptos did not render (no inline script of ours): a nonce nothing carries.
-        if let Ok(v) = HeaderValue::from_str(&app::csp::policy(&crate::security::new_nonce())) {
+    if html {
+        // The nonce the page's scripts carry; for a page Leptos did not render
+        // (no inline script of ours), one that nothing carries.
+        let policy = match rendered_with.get() {
+            Some(nonce) => Some(app::csp::policy(nonce)),
+            None => (!h.contains_key(header::CONTENT_SECURITY_POLICY))
+                .then(|| app::csp::policy(&crate::security::new_nonce())),
+        };
+        if let Some(v) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }
     }

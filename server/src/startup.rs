@@ -130,7 +130,10 @@ pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::csp::remember_nonce();
+        }
     };
     // Axum clones a route's whole service for every request it serves, cached
     // pages included: what the closures hold is shared, not copied.
