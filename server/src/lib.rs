@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod health;
 pub mod middleware;
 pub mod page_cache;
+pub mod reader_pages;
 pub mod script_hashes;
 pub mod security;
 pub mod startup;

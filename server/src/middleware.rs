@@ -1,5 +1,6 @@
 //! The HTTP layers every request passes through, outermost first: request id,
-//! tracing span, the client's address, compression, the page cache, security
+//! tracing span, the client's address, compression, the page cache, signed-in
+//! readers' pages made from it, security
 //! and cache headers, the Origin check, and a body size limit. Live streams
 //! get the request id, the span, the address, the headers and their caps.
 
@@ -28,17 +29,23 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const HARD_BODY_LIMIT: usize = 256 * 1024;
 
 /// The layers of pages, the JSON API, feeds and static files.
-pub fn apply(router: Router<AppState>, state: AppState, http: &HttpSettings) -> Router<AppState> {
-    // Shared: the layer's state is cloned for every request.
-    let pages = Arc::new(crate::page_cache::PageCache::new(http.page_cache_bytes));
-    pages.follow(&state.hub);
+pub fn apply(
+    router: Router<AppState>,
+    state: AppState,
+    http: &HttpSettings,
+    pages: Arc<crate::page_cache::PageCache>,
+) -> Router<AppState> {
     // `layer` wraps what was added before it: the last one here runs first.
     let router = router
         .layer(axum::middleware::from_fn(one_viewer))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(HARD_BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), origin_check))
-        .layer(from_fn_with_state(state, headers))
+        .layer(from_fn_with_state(state.clone(), headers))
+        .layer(from_fn_with_state(
+            Arc::new(crate::reader_pages::ReaderPages { pages: pages.clone(), state }),
+            crate::reader_pages::serve,
+        ))
         .layer(from_fn_with_state(pages, crate::page_cache::serve))
         .layer(CompressionLayer::new().br(true).gzip(true));
     traced(router, http)

@@ -62,13 +62,43 @@ pub struct PageCache {
     fresh_for: Duration,
 }
 
-struct Entry {
+pub(crate) struct Entry {
     /// With the policy allowing the page's own scripts by hash.
-    headers: HeaderMap,
-    body: Bytes,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
     brotli: Bytes,
     gzip: Bytes,
     fresh_until: Instant,
+    /// Where a signed-in reader's own parts go (an article page only).
+    pub(crate) slots: Option<Slots>,
+}
+
+/// The byte ranges of a kept article page that differ for a signed-in reader
+/// (see `reader_pages`): what is inside the header's account box, and the
+/// conversation island. Neither holds an inline script, so the page's policy
+/// (its scripts' hashes) holds for every reader's copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Slots {
+    pub(crate) account: std::ops::Range<usize>,
+    pub(crate) conversation: std::ops::Range<usize>,
+}
+
+impl Slots {
+    const ACCOUNT: &'static str = r#"<div class="site-account">"#;
+    const ISLAND: &'static str = "<leptos-island";
+    const ISLAND_END: &'static str = "</leptos-island>";
+
+    /// The slots of a page with one account box and one island, in that order.
+    fn find(body: &[u8]) -> Option<Self> {
+        let html = std::str::from_utf8(body).ok()?;
+        let account_start = html.find(Self::ACCOUNT)? + Self::ACCOUNT.len();
+        let account_end = account_start + html[account_start..].find("</div>")?;
+        let island_start = html.find(Self::ISLAND)?;
+        let island_end = html.rfind(Self::ISLAND_END)? + Self::ISLAND_END.len();
+        let alone = html.matches(Self::ISLAND).count() == 1;
+        (alone && account_end <= island_start && island_start < island_end)
+            .then_some(Self { account: account_start..account_end, conversation: island_start..island_end })
+    }
 }
 
 impl Entry {
@@ -133,7 +163,7 @@ impl Drop for Flight {
 
 /// The part of the URL that decides the page: the path and the query
 /// parameters that page reads, in a fixed order.
-fn key_of(req: &Request) -> Option<String> {
+pub(crate) fn key_of<B>(req: &axum::http::Request<B>) -> Option<String> {
     let path = req.uri().path();
     let used: &[&str] = if path == "/" || path.starts_with("/tags/") {
         &[]
@@ -158,7 +188,7 @@ fn key_of(req: &Request) -> Option<String> {
     Some(key)
 }
 
-fn cacheable(req: &Request) -> Option<String> {
+fn cacheable<B>(req: &axum::http::Request<B>) -> Option<String> {
     let jar = axum_extra::extract::cookie::CookieJar::from_headers(req.headers());
     let ours = OUR_COOKIES.iter().any(|name| jar.get(name).is_some());
     if req.method() != Method::GET || ours {
@@ -195,7 +225,8 @@ fn keep(mut headers: HeaderMap, body: Bytes, fresh_until: Instant) -> Option<Ent
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
     let (brotli, gzip) = (encoding::brotli(&body), encoding::gzip(&body));
-    Some(Entry { headers, body, brotli, gzip, fresh_until })
+    let slots = Slots::find(&body);
+    Some(Entry { headers, body, brotli, gzip, fresh_until, slots })
 }
 
 /// Starts a render of `key` unless one is under way: `None` when this caller
@@ -209,6 +240,35 @@ fn take_off(cache: &PageCache, key: &str) -> Option<Option<watch::Receiver<()>>>
             None
         }
     })
+}
+
+impl PageCache {
+    /// A fresh kept page for this request, if there is one: answered before
+    /// the router, so a hit costs no routing and no layers (axum clones a
+    /// route's layered service for every request it routes). What those
+    /// layers add is in the kept headers already, but for the request id,
+    /// which is echoed or made here. A stale or missing page goes through the
+    /// router, where `serve` keeps the crowd off the renderer.
+    pub fn fresh<B>(&self, req: &axum::http::Request<B>) -> Option<Response> {
+        let key = cacheable(req)?;
+        let hit = self.pages.get(&key).filter(|hit| Instant::now() < hit.fresh_until)?;
+        let mut res = respond(&hit, encoding::preferred(req.headers()));
+        let id = match req.headers().get(REQUEST_ID) {
+            Some(id) => id.clone(),
+            None => HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()?,
+        };
+        res.headers_mut().insert(REQUEST_ID, id);
+        Some(res)
+    }
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+impl PageCache {
+    /// The kept copy of `key`, fresh or not.
+    pub(crate) fn kept(&self, key: &str) -> Option<Arc<Entry>> {
+        self.pages.get(key)
+    }
 }
 
 pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
@@ -474,6 +534,45 @@ mod tests {
         }
         assert_eq!(renders.load(Ordering::SeqCst), 2);
         assert_eq!(cache.entries(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_fresh_kept_page_is_answered_before_the_router_with_the_readers_request_id() {
+        let cache = PageCache::new(1 << 20);
+        let router = script_app(cache.clone(), Arc::new(AtomicUsize::new(0)), r#"<script nonce="n0">go()</script>"#);
+        let ask = |extra: Option<(&'static str, &'static str)>| {
+            let mut req = Request::get("/articles/a?utm=1").header(header::ACCEPT_ENCODING, "br");
+            if let Some((name, value)) = extra {
+                req = req.header(name, value);
+            }
+            req.body(Body::empty()).unwrap()
+        };
+        assert!(cache.fresh(&ask(None)).is_none(), "nothing kept yet");
+        get_with(&router, "br").await;
+        let hit = cache.fresh(&ask(Some(("x-request-id", "abc-123")))).expect("kept and fresh");
+        assert_eq!(hit.headers()["x-request-id"], "abc-123");
+        assert_eq!(hit.headers()[header::CONTENT_ENCODING], "br");
+        assert!(hit.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("'sha256-"));
+        let made = cache.fresh(&ask(None)).unwrap();
+        assert_eq!(made.headers()["x-request-id"].len(), 36, "a request id is made when none came");
+        // A reader with a session (or any of our cookies) is never answered from here.
+        assert!(cache.fresh(&ask(Some(("cookie", "spotlight_session=x")))).is_none());
+        let post = Request::post("/articles/a").body(Body::empty()).unwrap();
+        assert!(cache.fresh(&post).is_none());
+        cache.clear();
+        assert!(cache.fresh(&ask(None)).is_none(), "a live event leaves nothing to answer from");
+    }
+
+    #[test]
+    fn a_readers_slots_are_the_account_box_and_the_one_island() {
+        let page = r#"<header><div class="site-account"><a href="/login">Log in</a></div></header><p>x</p><leptos-island data-component="C"><b>y</b></leptos-island><footer></footer>"#;
+        let slots = Slots::find(page.as_bytes()).unwrap();
+        assert_eq!(&page[slots.account.clone()], r#"<a href="/login">Log in</a>"#);
+        assert_eq!(&page[slots.conversation.clone()], r#"<leptos-island data-component="C"><b>y</b></leptos-island>"#);
+        // No island, or two of them: no slots (the reader's page is rendered whole).
+        assert_eq!(Slots::find(br#"<div class="site-account"></div><p>home</p>"#), None);
+        let two = page.replace("<footer>", "<leptos-island></leptos-island><footer>");
+        assert_eq!(Slots::find(two.as_bytes()), None);
     }
 
     #[tokio::test]

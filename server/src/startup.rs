@@ -1,6 +1,6 @@
 //! Builds the application: database, content import, router, listener.
 
-use crate::{api, config::Config, feeds, health, middleware};
+use crate::{api, config::Config, feeds, health, middleware, page_cache::PageCache};
 use app::{
     shell,
     state::{AppState, Site},
@@ -16,6 +16,8 @@ use tokio::net::TcpListener;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Kept pages, answered before the router when fresh (see `PageCache::fresh`).
+    pages: Arc<PageCache>,
     state: AppState,
     header_read_timeout: Duration,
 }
@@ -49,8 +51,10 @@ impl Application {
             let relay = app::live::relay::run(state.clone(), config.database_url.clone(), state.hub.closing());
             tokio::spawn(relay);
         }
-        let router = router(state.clone(), &config.http);
-        Ok(Self { listener, router, state, header_read_timeout: config.http.header_read_timeout })
+        let pages = Arc::new(PageCache::new(config.http.page_cache_bytes));
+        pages.follow(&state.hub);
+        let router = router(state.clone(), &config.http, pages.clone());
+        Ok(Self { listener, router, pages, state, header_read_timeout: config.http.header_read_timeout })
     }
 
     pub fn port(&self) -> u16 {
@@ -93,10 +97,14 @@ impl Application {
                 _ = &mut shutdown => break,
             };
             let _ = stream.set_nodelay(true);
-            let router = self.router.clone();
+            let (router, pages) = (self.router.clone(), self.pages.clone());
             let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                use futures::future::{ready, Either};
+                if let Some(page) = pages.fresh(&req) {
+                    return Either::Left(ready(Ok::<_, std::convert::Infallible>(page)));
+                }
                 req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-                router.clone().oneshot(req.map(axum::body::Body::new))
+                Either::Right(router.clone().oneshot(req.map(axum::body::Body::new)))
             });
             let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
             tokio::spawn(async move {
@@ -126,7 +134,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
+pub fn router(state: AppState, http: &crate::config::HttpSettings, pages: Arc<PageCache>) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
@@ -154,7 +162,7 @@ pub fn router(state: AppState, http: &crate::config::HttpSettings) -> Router {
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), app_fn)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
-    middleware::apply(router, state.clone(), http)
+    middleware::apply(router, state.clone(), http, pages)
         .merge(middleware::apply_to_streams(api::live_router(), state.clone(), http))
         .with_state(state)
 }

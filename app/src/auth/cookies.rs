@@ -78,6 +78,11 @@ pub fn flash_value(headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers).get(FLASH).map(|c| c.value().to_owned())
 }
 
+/// The request's headers as a reader without any cookie would send them.
+pub fn forget_all(headers: &mut HeaderMap) {
+    headers.remove(header::COOKIE);
+}
+
 /// The `Set-Cookie` values a jar (or any response parts) would send: how a
 /// server function, which answers through `ResponseOptions`, sends a jar.
 pub fn set_cookie_values(parts: impl IntoResponseParts) -> Vec<HeaderValue> {

@@ -48,30 +48,12 @@ pub fn SiteHeader() -> impl IntoView {
 fn Account() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
     let location = use_location();
-    // A plain form: in-site navigation posts it and shows the home page it answers with.
-    let logout = ServerAction::<Logout>::new();
     view! {
         <div class="site-account">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(user)) => {
-                            view! {
-                                <a class="site-account__name" href=format!("/u/{}", user.username)>
-                                    {user.username.clone()}
-                                </a>
-                                <Bell initial=user.unread />
-                                <a class="site-account__settings" href="/settings">
-                                    "Settings"
-                                </a>
-                                <ActionForm action=logout>
-                                    <button type="submit" class="ghost">
-                                        "Log out"
-                                    </button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
+                        Ok(Some(user)) => view! { <SignedIn user /> }.into_any(),
                         _ => {
                             let here = location.pathname.get_untracked();
                             let next = if here.starts_with("/login") || here.starts_with("/signup") {
@@ -92,6 +74,29 @@ fn Account() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// A signed-in reader's part of the header: their name, the bell, settings
+/// and the way out. Also written on its own into a kept page (see
+/// `articles::for_reader`).
+#[component]
+pub fn SignedIn(user: CurrentUser) -> impl IntoView {
+    // A plain form: in-site navigation posts it and shows the home page it answers with.
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <a class="site-account__name" href=format!("/u/{}", user.username)>
+            {user.username.clone()}
+        </a>
+        <Bell initial=user.unread />
+        <a class="site-account__settings" href="/settings">
+            "Settings"
+        </a>
+        <ActionForm action=logout>
+            <button type="submit" class="ghost">
+                "Log out"
+            </button>
+        </ActionForm>
     }
 }
 

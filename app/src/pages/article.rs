@@ -15,6 +15,25 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// Which of an article's comments its page shows: the URL's `sort`, `cursor`,
+/// `thread` and `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentsQuery {
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    pub thread: Option<i64>,
+    pub after: i64,
+}
+
+/// The comments an article page shows, for whoever is reading.
+pub async fn comments_for(slug: String, q: CommentsQuery) -> Result<CommentPage, AppError> {
+    match q.thread {
+        // "Show N more replies" without JavaScript: that thread's next replies.
+        Some(thread) => thread_comments(slug, thread, q.after).await,
+        None => list_comments(slug, q.sort, q.cursor).await,
+    }
+}
+
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
@@ -29,13 +48,7 @@ pub fn ArticlePage() -> impl IntoView {
     let after = move || query.read().get("after").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
     let comments = Resource::<_, InPage>::new_with_options(
         move || (slug(), sort(), cursor(), thread(), after()),
-        |(slug, sort, cursor, thread, after)| async move {
-            match thread {
-                // "Show N more replies" without JavaScript: that thread's next replies.
-                Some(thread) => thread_comments(slug, thread, after).await,
-                None => list_comments(slug, sort, cursor).await,
-            }
-        },
+        |(slug, sort, cursor, thread, after)| comments_for(slug, CommentsQuery { sort, cursor, thread, after }),
         false,
     );
     let flash = Resource::new(|| (), |_| take_form_flash());

@@ -9,6 +9,8 @@ pub mod not_found;
 pub mod notifications;
 pub mod permalink;
 pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod reader_parts;
 pub mod reset_password;
 pub mod search;
 pub mod settings;

@@ -199,6 +199,70 @@ fn comparable(html: &str, nonce: &str) -> String {
     out
 }
 
+/// A page as `comparable` writes it, with its nonce: the one its policy names,
+/// or (a reader's page made from a kept one, allowed by hashes) its scripts'.
+async fn comparable_page(res: reqwest::Response) -> String {
+    let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let html = res.text().await.unwrap();
+    let nonce = match policy.split("'nonce-").nth(1) {
+        Some(rest) => rest.split('\'').next().unwrap().to_owned(),
+        None => html.split("nonce=\"").nth(1).unwrap().split('"').next().unwrap().to_owned(),
+    };
+    comparable(&html, &nonce)
+}
+
+#[tokio::test]
+async fn a_signed_in_readers_page_made_from_the_kept_page_is_byte_for_byte_a_whole_render() {
+    use crate::comments::{post_ok, reader};
+    use crate::removed::make_moderator;
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let mina = reader(&app, "spliced_mina").await;
+    let jun = reader(&app, "spliced_jun").await;
+    let moderator = make_moderator(&app, "spliced_mod").await;
+    let top = post_ok(&mina, &app, &slug, "Mina starts a thread", None).await["id"].as_i64().unwrap();
+    let reply = post_ok(&jun, &app, &slug, "Jun answers", Some(top)).await["id"].as_i64().unwrap();
+    post_ok(&jun, &app, &slug, "Jun's own thread", None).await;
+    let res = mina.post(app.url(&format!("/api/v1/comments/{reply}/like"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = jun
+        .put(app.url(&format!("/api/v1/articles/{slug}/reactions")))
+        .json(&serde_json::json!({ "reaction": "love" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let get = |client: reqwest::Client, path: String| {
+        let url = app.url(&path);
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            res
+        }
+    };
+    let paths =
+        [format!("/articles/{slug}"), format!("/articles/{slug}?sort=top"), format!("/articles/{slug}?thread={top}")];
+    for (who, client) in [("spliced_mina", &mina), ("spliced_jun", &jun), ("spliced_mod", &moderator)] {
+        for path in &paths {
+            server::reader_pages::splice_pages(true);
+            let spliced = get(client.clone(), path.clone()).await;
+            assert_eq!(spliced.headers()["cache-control"], "private, no-store", "{who} {path}");
+            let policy = spliced.headers()["content-security-policy"].to_str().unwrap().to_owned();
+            assert!(policy.contains("'sha256-"), "{who} {path}: made from the kept page, allowed by hashes: {policy}");
+            let spliced = comparable_page(spliced).await;
+            server::reader_pages::splice_pages(false);
+            let whole = comparable_page(get(client.clone(), path.clone()).await).await;
+            server::reader_pages::splice_pages(true);
+            assert!(spliced.contains(&format!(">{who}</a>")), "{who} {path}: the header names the reader");
+            assert_eq!(spliced, whole, "{who} {path}: the page made from the kept one differs from a whole render");
+        }
+    }
+    // And the kept page itself is still everyone's: an anonymous reader gets no one's parts.
+    let anonymous = reqwest::get(app.url(&paths[0])).await.unwrap().text().await.unwrap();
+    assert!(anonymous.contains("Log in") && !anonymous.contains("site-account__name"));
+}
+
 #[tokio::test]
 async fn a_page_built_from_kept_threads_is_byte_for_byte_a_fresh_render() {
     use crate::comments::{post_ok, reader};
@@ -224,9 +288,7 @@ async fn a_page_built_from_kept_threads_is_byte_for_byte_a_fresh_render() {
         async move {
             let res = client.get(url).send().await.unwrap();
             assert_eq!(res.status(), 200);
-            let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
-            let nonce = policy.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
-            comparable(&res.text().await.unwrap(), &nonce)
+            comparable_page(res).await
         }
     };
     for (who, client) in [("mina", mina.clone()), ("jun", jun.clone()), ("moderator", moderator.clone())] {

@@ -6,7 +6,7 @@
 
 use super::{
     markup::like_label,
-    tree::{find_mut, place, set_likes, Section},
+    tree::{find_mut, place, posted, set_likes, Section},
 };
 use crate::comments::{more_replies, post_comment, toggle_like};
 use leptos::prelude::*;
@@ -120,23 +120,13 @@ pub(super) fn submit(s: Section) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
         let s = s.clone();
         leptos::task::spawn_local(async move {
             match post_comment(s.slug.clone(), area.value(), Some(parent_id)).await {
-                Ok(posted) => {
+                Ok(reply) => {
                     area.set_value("");
                     if let Ok(Some(details)) = form.closest("details.comment__reply") {
                         details.remove_attribute("open").ok();
                     }
-                    let comment = posted.comment;
-                    s.own.update_value(|own| {
-                        own.insert(comment.id);
-                    });
-                    if posted.held {
-                        s.notice.set("Thanks! Your comment will appear once a moderator has looked at it.".into());
-                    } else {
-                        s.total.update(|t| *t += 1);
-                        s.notice.set(String::new());
-                        // The thread is drawn again with the reply in it, its form closed.
-                        s.threads.update(|t| place(t, comment, s.sort));
-                    }
+                    // The thread is drawn again with the reply in it, its form closed.
+                    posted(&s, reply, s.sort);
                 }
                 Err(err) => show_error(&area, error.as_ref(), Some(&err.to_string())),
             }

@@ -1,7 +1,7 @@
 //! The form for a new comment or a reply: a real form without JavaScript,
 //! posted in place with it.
 
-use super::tree::{place, Section};
+use super::tree::{posted, Section};
 use crate::{
     auth::FormFlash,
     comments::{post_comment, PostComment, Sort},
@@ -37,22 +37,10 @@ pub(super) fn CommentForm(
         let s = s2.clone();
         leptos::task::spawn_local(async move {
             match post_comment(s.slug.clone(), body, parent_id).await {
-                Ok(posted) => {
+                Ok(done) => {
                     area.set_value("");
-                    let comment = posted.comment;
-                    s.own.update_value(|own| {
-                        own.insert(comment.id);
-                    });
-                    if posted.held {
-                        s.notice.set("Thanks! Your comment will appear once a moderator has looked at it.".into());
-                    } else {
-                        s.total.update(|t| *t += 1);
-                        let id = comment.id;
-                        s.threads
-                            .update(|t| place(t, comment, if parent_id.is_none() { Sort::Newest } else { s.sort }));
-                        s.notice.set(String::new());
-                        let _ = id;
-                    }
+                    // A new comment goes first, whatever the order, where its writer sees it.
+                    posted(&s, done, if parent_id.is_none() { Sort::Newest } else { s.sort });
                     if let Some(done) = on_done {
                         done.run(());
                     }

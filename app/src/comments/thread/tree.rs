@@ -57,6 +57,23 @@ pub(super) fn place(threads: &mut Vec<Comment>, comment: Comment, sort: Sort) {
     }
 }
 
+/// What the page does with a comment it has just posted: remembers it as its
+/// own (its live echo is skipped), and either says it waits for a moderator or
+/// counts it and puts it in place (`sort` decides where a top-level one goes).
+pub(super) fn posted(s: &Section, posted: crate::comments::Posted, sort: Sort) {
+    let comment = posted.comment;
+    s.own.update_value(|own| {
+        own.insert(comment.id);
+    });
+    if posted.held {
+        s.notice.set("Thanks! Your comment will appear once a moderator has looked at it.".into());
+    } else {
+        s.total.update(|t| *t += 1);
+        s.notice.set(String::new());
+        s.threads.update(|t| place(t, comment, sort));
+    }
+}
+
 /// Records a comment's likes (and the reader's own like, when known) without
 /// drawing its thread again; the page shows them with `actions::show_likes`.
 /// The reader's own like, or `None` for a comment not on the page.
