@@ -102,6 +102,10 @@ impl Slots {
 }
 
 impl Entry {
+    pub(crate) fn is_fresh(&self) -> bool {
+        Instant::now() < self.fresh_until
+    }
+
     fn size(&self) -> usize {
         let headers: usize = self.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
         self.body.len() + self.brotli.len() + self.gzip.len() + headers
@@ -251,7 +255,7 @@ impl PageCache {
     /// router, where `serve` keeps the crowd off the renderer.
     pub fn fresh<B>(&self, req: &axum::http::Request<B>) -> Option<Response> {
         let key = cacheable(req)?;
-        let hit = self.pages.get(&key).filter(|hit| Instant::now() < hit.fresh_until)?;
+        let hit = self.pages.get(&key).filter(|hit| hit.is_fresh())?;
         let mut res = respond(&hit, encoding::preferred(req.headers()));
         let id = match req.headers().get(REQUEST_ID) {
             Some(id) => id.clone(),
@@ -265,7 +269,7 @@ impl PageCache {
 const REQUEST_ID: &str = "x-request-id";
 
 impl PageCache {
-    /// The kept copy of `key`, fresh or not.
+    /// The kept copy of `key`, fresh or stale.
     pub(crate) fn kept(&self, key: &str) -> Option<Arc<Entry>> {
         self.pages.get(key)
     }
@@ -275,7 +279,7 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let Some(key) = cacheable(&req) else { return next.run(req).await };
     let encoding = encoding::preferred(req.headers());
     if let Some(hit) = cache.pages.get(&key) {
-        if Instant::now() >= hit.fresh_until {
+        if !hit.is_fresh() {
             // Stale: this reader gets it now; one render in the background replaces it.
             if let Some(None) = take_off(&cache, &key) {
                 let flight = Flight { cache: PageCache::clone(&cache), key: key.clone() };

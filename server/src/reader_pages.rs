@@ -67,9 +67,11 @@ pub async fn serve(State(ctx): State<Arc<ReaderPages>>, req: Request, next: Next
     let Some((key, slug, query)) = reader_request(&ctx.state, &req) else { return next.run(req).await };
     let (mut parts, body) = req.into_parts();
     let kept = match ctx.pages.kept(&key) {
-        Some(kept) => Some(kept),
-        None => {
-            // Rendered as an anonymous reader would get it: kept for everyone.
+        Some(kept) if kept.is_fresh() => Some(kept),
+        _ => {
+            // Asked for as an anonymous reader would: a missing page is rendered
+            // (once) and kept for everyone; a stale one is served while one
+            // render replaces it.
             let mut anonymous = parts.clone();
             app::auth::cookies::forget_all(&mut anonymous.headers);
             let anonymous = Request::from_parts(anonymous, Body::empty());

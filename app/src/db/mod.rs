@@ -119,6 +119,10 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
         .min_connections(1)
         // Fail fast (and loudly: see `AppError::from`) rather than leave a reader waiting 30 s.
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // A ping before every query is a round trip to the connection's thread
+        // for nothing on an embedded database; PostgreSQL keeps it, so a
+        // connection the server dropped is replaced before a query fails on it.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
