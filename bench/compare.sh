@@ -3,7 +3,8 @@
 #   bench/compare.sh OLD_BINARY NEW_BINARY [ROUNDS]
 # (OLD_UNMIGRATE: SQL undoing, on OLD's copy, migrations OLD does not know.)
 # For each page kind (the cached article as plain HTML and as brotli, a
-# signed-in reader's article), alternates OLD and NEW `wrk -t2 -c64` runs and
+# signed-in reader's article plain and as a browser asks for it; `KINDS` picks
+# some of plain, brotli, signed_in, signed_in_browser), alternates OLD and NEW `wrk -t2 -c64` runs and
 # prints each run, then the median req/s of each and NEW/OLD. Needs `make bench`'s
 # tools (wrk) and a built site (target/site).
 set -euo pipefail
@@ -38,11 +39,13 @@ start "$OLD" 3411 "$WORK/old.db"
 
 rps() { wrk -t2 -c64 -d"$DURATION" "$@" | sed -n 's/^Requests\/sec:[[:space:]]*//p'; }
 page=/articles/bench-fifty-comments
-for kind in plain brotli signed_in; do
+for kind in ${KINDS:-plain brotli signed_in signed_in_browser}; do
   case $kind in
     plain) args=() ;;
     brotli) args=(-H 'Accept-Encoding: gzip, deflate, br') ;;
     signed_in) args=(-H "Cookie: $SESSION") ;;
+    # As a browser asks: the reader's own page is compressed per response.
+    signed_in_browser) args=(-H "Cookie: $SESSION" -H 'Accept-Encoding: gzip, deflate, br') ;;
   esac
   olds="" news=""
   for round in $(seq 1 "$ROUNDS"); do

@@ -16,7 +16,7 @@ use axum::{
 };
 use std::{net::SocketAddr, sync::Arc};
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{CompressionLayer, CompressionLevel},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -47,7 +47,11 @@ pub fn apply(
             crate::reader_pages::serve,
         ))
         .layer(from_fn_with_state(pages, crate::page_cache::serve))
-        .layer(CompressionLayer::new().br(true).gzip(true));
+        // What is made per response (a reader's own page, JSON, a page not
+        // kept): gzip at its fastest, about 0.1 ms for an 80 KB page, where
+        // brotli costs 5 to 10 times the CPU for about 30% fewer bytes. Kept
+        // pages and the bundle go out in brotli, compressed once.
+        .layer(CompressionLayer::new().no_br().gzip(true).quality(CompressionLevel::Fastest));
     traced(router, http)
 }
 

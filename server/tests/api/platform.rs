@@ -34,6 +34,22 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
 }
 
 #[tokio::test]
+async fn a_page_made_for_one_reader_goes_out_in_fast_gzip_even_where_brotli_is_accepted() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let me = crate::comments::reader(&app, "gzip_reader").await;
+    let res = me.get(app.url(&format!("/articles/{slug}"))).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    let bytes = res.bytes().await.unwrap();
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut html).unwrap();
+    assert!(html.contains(">gzip_reader</a>"), "the reader's own page");
+}
+
+#[tokio::test]
 async fn live_streams_are_never_compressed_but_keep_their_request_id_and_headers() {
     let app = spawn_app().await;
     let slug = app.first_slug().await;
