@@ -148,7 +148,32 @@ impl PageCache {
         self.pages.run_pending_tasks();
         self.pages.entry_count()
     }
+
+    /// A fresh kept page for this request, if there is one: answered before
+    /// the router, so a hit costs no routing and no layers (axum clones a
+    /// route's layered service for every request it routes). What those
+    /// layers add is in the kept headers already, but for the request id,
+    /// which is echoed or made here. A stale or missing page goes through the
+    /// router, where `serve` keeps the crowd off the renderer.
+    pub fn fresh<B>(&self, req: &axum::http::Request<B>) -> Option<Response> {
+        let key = cacheable(req)?;
+        let hit = self.pages.get(&key).filter(|hit| hit.is_fresh())?;
+        let mut res = respond(&hit, encoding::preferred(req.headers()));
+        let id = match req.headers().get(REQUEST_ID) {
+            Some(id) => id.clone(),
+            None => HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()?,
+        };
+        res.headers_mut().insert(REQUEST_ID, id);
+        Some(res)
+    }
+
+    /// The kept copy of `key`, fresh or stale.
+    pub(crate) fn kept(&self, key: &str) -> Option<Arc<Entry>> {
+        self.pages.get(key)
+    }
 }
+
+const REQUEST_ID: &str = "x-request-id";
 
 /// Ends a render's flight when dropped (also when the request is cancelled),
 /// waking the readers that waited for it.
@@ -244,35 +269,6 @@ fn take_off(cache: &PageCache, key: &str) -> Option<Option<watch::Receiver<()>>>
             None
         }
     })
-}
-
-impl PageCache {
-    /// A fresh kept page for this request, if there is one: answered before
-    /// the router, so a hit costs no routing and no layers (axum clones a
-    /// route's layered service for every request it routes). What those
-    /// layers add is in the kept headers already, but for the request id,
-    /// which is echoed or made here. A stale or missing page goes through the
-    /// router, where `serve` keeps the crowd off the renderer.
-    pub fn fresh<B>(&self, req: &axum::http::Request<B>) -> Option<Response> {
-        let key = cacheable(req)?;
-        let hit = self.pages.get(&key).filter(|hit| hit.is_fresh())?;
-        let mut res = respond(&hit, encoding::preferred(req.headers()));
-        let id = match req.headers().get(REQUEST_ID) {
-            Some(id) => id.clone(),
-            None => HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok()?,
-        };
-        res.headers_mut().insert(REQUEST_ID, id);
-        Some(res)
-    }
-}
-
-const REQUEST_ID: &str = "x-request-id";
-
-impl PageCache {
-    /// The kept copy of `key`, fresh or stale.
-    pub(crate) fn kept(&self, key: &str) -> Option<Arc<Entry>> {
-        self.pages.get(key)
-    }
 }
 
 pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {

@@ -53,13 +53,7 @@ fn reader_request(state: &AppState, req: &Request) -> Option<(String, String, Co
     let key = page_cache::key_of(req)?;
     let pairs: Vec<(String, String)> =
         req.uri().query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let query = CommentsQuery {
-        sort: param("sort"),
-        cursor: param("cursor"),
-        thread: param("thread").and_then(|t| t.parse().ok()),
-        after: param("after").and_then(|t| t.parse().ok()).unwrap_or(0),
-    };
+    let query = CommentsQuery::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
     Some((key, slug.to_owned(), query))
 }
 

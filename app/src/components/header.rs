@@ -79,7 +79,7 @@ fn Account() -> impl IntoView {
 
 /// A signed-in reader's part of the header: their name, the bell, settings
 /// and the way out. Also written on its own into a kept page (see
-/// `articles::for_reader`).
+/// `pages::reader_parts`).
 #[component]
 pub fn SignedIn(user: CurrentUser) -> impl IntoView {
     // A plain form: in-site navigation posts it and shows the home page it answers with.

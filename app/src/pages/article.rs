@@ -25,6 +25,20 @@ pub struct CommentsQuery {
     pub after: i64,
 }
 
+impl CommentsQuery {
+    /// Read from a URL's query parameters (`param` gives one by name), the
+    /// same way for a whole page and for a reader's parts of a kept one.
+    pub fn from_params(param: impl Fn(&str) -> Option<String>) -> Self {
+        let number = |name: &str| param(name).and_then(|t| t.parse::<i64>().ok());
+        Self {
+            sort: param("sort"),
+            cursor: param("cursor"),
+            thread: number("thread"),
+            after: number("after").unwrap_or(0),
+        }
+    }
+}
+
 /// The comments an article page shows, for whoever is reading.
 pub async fn comments_for(slug: String, q: CommentsQuery) -> Result<CommentPage, AppError> {
     match q.thread {
@@ -42,13 +56,9 @@ pub fn ArticlePage() -> impl IntoView {
     let article = Resource::<_, InPage>::new_with_options(slug, get_article, false);
     let reactions = Resource::new(slug, get_reactions);
     let query = use_query_map();
-    let sort = move || query.read().get("sort");
-    let cursor = move || query.read().get("cursor");
-    let thread = move || query.read().get("thread").and_then(|t| t.parse::<i64>().ok());
-    let after = move || query.read().get("after").and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
     let comments = Resource::<_, InPage>::new_with_options(
-        move || (slug(), sort(), cursor(), thread(), after()),
-        |(slug, sort, cursor, thread, after)| comments_for(slug, CommentsQuery { sort, cursor, thread, after }),
+        move || (slug(), CommentsQuery::from_params(|name| query.read().get(name))),
+        |(slug, q)| comments_for(slug, q),
         false,
     );
     let flash = Resource::new(|| (), |_| take_form_flash());

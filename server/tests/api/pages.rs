@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 
 #[tokio::test]
 async fn home_lists_the_latest_articles_newest_first() {
@@ -211,20 +211,38 @@ async fn comparable_page(res: reqwest::Response) -> String {
     comparable(&html, &nonce)
 }
 
-#[tokio::test]
-async fn a_signed_in_readers_page_made_from_the_kept_page_is_byte_for_byte_a_whole_render() {
+/// Three readers (`{prefix}_mina`, `_jun`, `_moderator`) and threads every
+/// reader sees alike and ones that differ per reader: their own comments
+/// (edit, delete), a like, replies deep enough to name whom they answer.
+struct Readers {
+    mina: reqwest::Client,
+    jun: reqwest::Client,
+    moderator: reqwest::Client,
+    /// Mina's thread, and Jun's.
+    top: i64,
+    juns: i64,
+}
+
+async fn readers_and_threads(app: &TestApp, slug: &str, prefix: &str) -> Readers {
     use crate::comments::{post_ok, reader};
-    use crate::removed::make_moderator;
-    let app = spawn_app().await;
-    let slug = app.first_slug().await;
-    let mina = reader(&app, "spliced_mina").await;
-    let jun = reader(&app, "spliced_jun").await;
-    let moderator = make_moderator(&app, "spliced_mod").await;
-    let top = post_ok(&mina, &app, &slug, "Mina starts a thread", None).await["id"].as_i64().unwrap();
-    let reply = post_ok(&jun, &app, &slug, "Jun answers", Some(top)).await["id"].as_i64().unwrap();
-    post_ok(&jun, &app, &slug, "Jun's own thread", None).await;
+    let mina = reader(app, &format!("{prefix}_mina")).await;
+    let jun = reader(app, &format!("{prefix}_jun")).await;
+    let moderator = crate::removed::make_moderator(app, &format!("{prefix}_moderator")).await;
+    let top = post_ok(&mina, app, slug, "A thread everyone reads", None).await["id"].as_i64().unwrap();
+    let reply = post_ok(&jun, app, slug, "A reply with **markdown**", Some(top)).await["id"].as_i64().unwrap();
+    let deep = post_ok(&mina, app, slug, "Deeper", Some(reply)).await["id"].as_i64().unwrap();
+    post_ok(&jun, app, slug, &format!("Deepest, @{prefix}_mina"), Some(deep)).await;
+    let juns = post_ok(&jun, app, slug, "Jun's own thread", None).await["id"].as_i64().unwrap();
     let res = mina.post(app.url(&format!("/api/v1/comments/{reply}/like"))).send().await.unwrap();
     assert_eq!(res.status(), 200);
+    Readers { mina, jun, moderator, top, juns }
+}
+
+#[tokio::test]
+async fn a_signed_in_readers_page_made_from_the_kept_page_is_byte_for_byte_a_whole_render() {
+    let app = spawn_app().await;
+    let slug = app.first_slug().await;
+    let Readers { mina, jun, moderator, top, .. } = readers_and_threads(&app, &slug, "spliced").await;
     let res = jun
         .put(app.url(&format!("/api/v1/articles/{slug}/reactions")))
         .json(&serde_json::json!({ "reaction": "love" }))
@@ -243,7 +261,7 @@ async fn a_signed_in_readers_page_made_from_the_kept_page_is_byte_for_byte_a_who
     };
     let paths =
         [format!("/articles/{slug}"), format!("/articles/{slug}?sort=top"), format!("/articles/{slug}?thread={top}")];
-    for (who, client) in [("spliced_mina", &mina), ("spliced_jun", &jun), ("spliced_mod", &moderator)] {
+    for (who, client) in [("spliced_mina", &mina), ("spliced_jun", &jun), ("spliced_moderator", &moderator)] {
         for path in &paths {
             server::reader_pages::splice_pages(true);
             let spliced = get(client.clone(), path.clone()).await;
@@ -265,22 +283,9 @@ async fn a_signed_in_readers_page_made_from_the_kept_page_is_byte_for_byte_a_who
 
 #[tokio::test]
 async fn a_page_built_from_kept_threads_is_byte_for_byte_a_fresh_render() {
-    use crate::comments::{post_ok, reader};
-    use crate::removed::make_moderator;
     let app = spawn_app().await;
     let slug = app.first_slug().await;
-    let mina = reader(&app, "kept_mina").await;
-    let jun = reader(&app, "kept_jun").await;
-    let moderator = make_moderator(&app, "kept_mod").await;
-    // Threads every reader sees alike, and ones that differ per reader: their
-    // own comments (edit, delete), their likes, replies deep enough to name whom they answer.
-    let top = post_ok(&mina, &app, &slug, "A thread everyone reads", None).await["id"].as_i64().unwrap();
-    let reply = post_ok(&jun, &app, &slug, "A reply with **markdown**", Some(top)).await["id"].as_i64().unwrap();
-    let deep = post_ok(&mina, &app, &slug, "Deeper", Some(reply)).await["id"].as_i64().unwrap();
-    post_ok(&jun, &app, &slug, "Deepest, @kept_mina", Some(deep)).await;
-    let juns = post_ok(&jun, &app, &slug, "Jun's own thread", None).await["id"].as_i64().unwrap();
-    let res = mina.post(app.url(&format!("/api/v1/comments/{reply}/like"))).send().await.unwrap();
-    assert_eq!(res.status(), 200);
+    let Readers { mina, jun, moderator, juns, .. } = readers_and_threads(&app, &slug, "kept").await;
 
     let path = format!("/articles/{slug}");
     let page = |client: reqwest::Client| {
