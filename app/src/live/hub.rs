@@ -80,9 +80,14 @@ impl Hub {
     }
 
     /// A service wrote `event` (after its transaction committed). Delivered at
-    /// once on a single instance; left to the relay when several share the log.
+    /// once on a single instance; left to the relay when several share the log,
+    /// but what this instance keeps of the article is dropped now (the hooks
+    /// run again, harmlessly, when the relay delivers it): the writer's next
+    /// page, and anyone's, never shows what was just removed.
     pub fn publish(&self, event: LiveEvent) {
-        if !self.relayed {
+        if self.relayed {
+            self.run_hooks(&event);
+        } else {
             self.deliver(event);
         }
     }
@@ -94,12 +99,16 @@ impl Hub {
         }
     }
 
-    /// Hands an event to this process's subscribers.
-    pub fn deliver(&self, event: LiveEvent) {
+    fn run_hooks(&self, event: &LiveEvent) {
         let hooks: Vec<Hook> = self.hooks.lock().map(|h| h.clone()).unwrap_or_default();
         for hook in hooks {
-            hook(&event);
+            hook(event);
         }
+    }
+
+    /// Hands an event to this process's subscribers.
+    pub fn deliver(&self, event: LiveEvent) {
+        self.run_hooks(&event);
         let frame = event.sse_frame();
         let event = Arc::new(Outgoing { event, frame });
         // No subscribers is not an error: nobody is watching.
@@ -184,6 +193,22 @@ mod tests {
         // By the time a reader can see the event, the hook has run.
         assert_eq!(readers.recv().await.unwrap().id, 3);
         assert_eq!(*seen.lock().unwrap(), [3]);
+    }
+
+    #[tokio::test]
+    async fn a_relayed_hubs_caches_forget_at_the_write_not_when_the_relay_comes_back() {
+        let hub = Hub::relayed();
+        let mut all = hub.subscribe_all();
+        let seen = Arc::new(StdMutex::new(Vec::new()));
+        hub.before_delivery({
+            let seen = seen.clone();
+            move |e| seen.lock().unwrap().push(e.id)
+        });
+        hub.publish(event(4, 7));
+        assert_eq!(*seen.lock().unwrap(), [4], "what this instance keeps is dropped at the write");
+        assert!(all.try_recv().is_err(), "readers still get the event from the relay, in order");
+        hub.deliver(event(4, 7));
+        assert_eq!(all.recv().await.unwrap().id, 4);
     }
 
     #[tokio::test]
